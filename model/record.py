@@ -1,0 +1,85 @@
+"""The prediction record of SPEC section 2, the one output shape of every surface.
+
+Records are plain dictionaries (they go straight to JSON); the ``TypedDict`` classes here say
+what each holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NotRequired, TypedDict
+
+from model.labels import Voice
+from model.lexicon import Match
+from model.voice import Quote, SentenceVoice, span_voice
+
+
+class HeadResult(TypedDict):
+    label: str
+    score: float
+    scores: dict[str, float]
+
+
+class LoadedTerm(TypedDict):
+    term: str
+    start: int
+    end: int
+    category: str
+    target: str
+    voice: str
+    speaker: str
+    neutral: list[str]
+
+
+class Framing(TypedDict):
+    loaded_count: int
+    author_loaded_count: int
+    per_100_words: float
+
+
+class PredictionRecord(TypedDict):
+    id: str
+    stance: str
+    score: float
+    scores: dict[str, float]
+    targets: dict[str, HeadResult]
+    voice: str
+    speaker: str
+    loaded_terms: list[LoadedTerm]
+    framing: Framing
+    explanation: NotRequired[list[dict[str, Any]]]
+
+
+def loaded_terms(
+    text: str, matches: list[Match], sentence: SentenceVoice, quotes: list[Quote], offset: int = 0
+) -> list[LoadedTerm]:
+    """Loaded-term spans of ``matches`` found in ``text``, with voice, shifted by ``offset``.
+
+    ``offset`` is where ``text`` starts in the string the caller's offsets index into (a
+    sentence inside a document); ``quotes`` and ``sentence`` use the caller's offsets.
+    """
+    terms: list[LoadedTerm] = []
+    for match in matches:
+        voice, speaker = span_voice(match.start + offset, sentence, quotes)
+        terms.append(
+            {
+                "term": text[match.start : match.end],
+                "start": match.start + offset,
+                "end": match.end + offset,
+                "category": match.entry.category.value,
+                "target": match.target,
+                "voice": voice.value,
+                "speaker": speaker,
+                "neutral": list(match.entry.neutral),
+            }
+        )
+    return terms
+
+
+def framing(terms: list[LoadedTerm], words: int) -> Framing:
+    """Counts of loaded terms; ``per_100_words`` counts the author's own (outlet-voice) terms."""
+    author = sum(1 for term in terms if term["voice"] == Voice.AUTHOR)
+    return {
+        "loaded_count": len(terms),
+        "author_loaded_count": author,
+        "per_100_words": round(100.0 * author / words, 2) if words else 0.0,
+    }

@@ -1,0 +1,43 @@
+"""Length-preserving text normalisation for matching.
+
+The lexicon and the alias table match on a lowered copy of the text whose character ``i`` is
+always the normalised form of the original's character ``i``, so every offset found in the copy
+is an exact Python string index into the text received.
+"""
+
+from __future__ import annotations
+
+# Curly apostrophes become straight ones and every kind of space a plain space, one character
+# for one character, so "Putin’s regime" matches the pattern "putin's regime".
+_FOLD = str.maketrans(
+    {
+        "’": "'",
+        "ʼ": "'",
+        "‘": "'",
+        "\u00a0": " ",
+        "\t": " ",
+        "\n": " ",
+        "\r": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "‐": "-",
+        "‑": "-",
+    }
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case and fold ``text`` without changing its length.
+
+    ``str.lower`` changes the length of a few characters ("İ" becomes two); those keep their
+    original form, so offsets never drift.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(low if len(low := char.lower()) == 1 else char for char in text)
+    return lowered.translate(_FOLD)
+
+
+def is_word_char(char: str) -> bool:
+    """Whether ``char`` continues a word (letters, digits, underscore, inner apostrophe excluded)."""
+    return char.isalnum() or char == "_"

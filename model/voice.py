@@ -1,0 +1,333 @@
+"""Voice and speakers: whose words a sentence, or a loaded term inside it, are.
+
+Three voices (guide section 4): ``author`` (the writer's own words), ``quoted`` (inside
+quotation marks, attributed to a speaker) and ``attributed`` (reported speech without
+quotation marks). Quotes are found in straight and curly double quotes, guillemets, and
+single quotes used as scare quotes; a quote left open at the end of a paragraph continues in
+the next paragraph that opens with a quote, as news style writes long quotations. Speakers are
+read from the attribution around a quote ("...," the ministry said; X warned that "..."; X said
+"...") or from reported speech (X said that ...; according to X, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from model.labels import Voice
+
+REPORTING_VERBS = (
+    "said says say told tells tell warned warns asserted asserts added adds claimed claims "
+    "stated states argued argues insisted insists declared declares noted notes stressed stresses "
+    "emphasized emphasizes emphasised emphasises accused accuses alleged alleges charged charges "
+    "maintained maintains wrote writes tweeted tweets posted posts announced announces explained "
+    "explains urged urges denied denies acknowledged acknowledges admitted admits suggested suggests "
+    "contended contends countered counters replied replies responded responds observed observes "
+    "remarked remarks complained complains lamented laments threatened threatens vowed vows "
+    "pledged pledges promised promises reiterated reiterates underlined underlines underscored "
+    "underscores highlighted highlights recalled recalls affirmed affirms reaffirmed reaffirms "
+    "concluded concludes predicted predicts conceded concedes confirmed confirms believes believe "
+    "thinks think considers consider called calls demanded demands condemned condemns "
+    "criticized criticizes criticised criticises blamed blames rejected rejects dismissed dismisses "
+    "argue note describe described describes reported reports insist warn claim point pointed points"
+).split()
+_VERB_SET = frozenset(REPORTING_VERBS)
+_VERBS = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True))
+# A speaker phrase: an optional determiner, then up to eight words, capitalised names,
+# titles, "of the", parenthesised acronyms ("the Cuban Foreign Affairs Ministry (Minrex)").
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞА-Я][\w'’.-]*|\([A-Z][\w]*\)|[a-z][\w'’-]*)"
+_SPEAKER = rf"(?:(?:the|a|an|The|A|An)\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,8}}"
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "He", "She", "They", "It", "We", "I"})
+_PRONOUNS_LOWER = frozenset(p.lower() for p in _PRONOUNS)
+# Words that cannot end or sit inside a speaker phrase: they start a clause instead.
+_CLAUSE_WORDS = frozenset(
+    "that which who whom whose when while if because although though after before since as "
+    "and but or so then also not never has have had is are was were be been will would can could "
+    "should must may might do does did this these those there here what why how".split()
+)
+# The head of a speaker phrase is a name (capitalised), an acronym in brackets, or one of these.
+SPEAKER_NOUNS = frozenset(
+    """
+    ministry ministries minister ministers spokesman spokeswoman spokesperson spokespeople official officials
+    government governments president presidents leader leaders analyst analysts expert experts critic critics
+    source sources diplomat diplomats envoy envoys ambassador ambassadors delegation delegations delegate delegates
+    army military commander commanders general generals embassy council parliament lawmakers legislators deputies
+    deputy senator senators press media television outlet outlets agency agencies newspaper newspapers daily
+    channel broadcaster statement communique communiqué report administration office service services secretary
+    chancellor premier chief head mayor governor bishop patriarch church activist activists protesters veterans
+    observers monitors inspectors investigators prosecutors prosecutor court judge union bloc alliance side
+    authorities party opposition campaigners economists scholars historians researchers commentators columnist
+    editorial host anchor blogger bloggers residents soldier soldiers farmers officer officers negotiators
+    negotiator mediators mediator staff aide aides adviser advisers advisor advisors chairman chairwoman chair
+    speaker presidency cabinet department foreign spokespersons representative representatives envoy
+    he she they we i it
+    """.split()
+)
+_OPENERS = {"“": "”", "«": "»", "‘": "’", '"': '"', "'": "'", "„": "“"}
+_CLOSERS = frozenset(_OPENERS.values())
+
+_AFTER_QUOTE = re.compile(
+    rf"^\s*[,.;:!?]?\s*(?:(?P<verb_first>{_VERBS})\s+(?P<speaker_after>{_SPEAKER})"
+    rf"|(?P<speaker>{_SPEAKER}?)\s+(?:has\s+|had\s+|have\s+)?(?:{_VERBS})\b)"
+)
+_BEFORE_QUOTE = re.compile(
+    rf"(?P<speaker>{_SPEAKER})(?:\s+(?:has\s+|had\s+|have\s+|also\s+|further\s+|then\s+)?(?:{_VERBS})\b"
+    rf"(?:\s+[\w'’.-]+){{0,6}}?\s*(?:that\s*)?[,:]?|\s*:)\s*$"
+)
+_BEFORE_QUOTE_STRICT = re.compile(
+    rf"(?P<speaker>{_SPEAKER})(?:\s+(?:has\s+|had\s+|also\s+)?(?:{_VERBS})\s*(?:that\s*)?[,:]?|\s*:)\s*$"
+)
+_REPORTED = re.compile(
+    # At the start of the sentence, or after a short introductory phrase ("In 2019, ...").
+    rf"^(?:[^,;:\"“”«»]{{0,60}},\s+)?(?P<speaker>{_SPEAKER})\s+"
+    rf"(?:(?:has|had|have|also|further|repeatedly|again|just|now|publicly|openly|still)\s+)?(?:{_VERBS})\b"
+    # "X warned the United Nations that ..." / "X told reporters on Monday ..." / "X said ..."
+    rf"(?:(?:\s+[\w'’-]+){{0,5}}?\s+that\b|(?:\s+(?:reporters|journalists|lawmakers|parliament))?"
+    rf"(?:\s+(?:on|in|at|during|after)\s+[A-Z0-9][\w'’-]*(?:\s+\d+)?)?(?=\s+\S))"
+)
+_REPORTED_TRAILING = re.compile(rf",\s+(?P<speaker>{_SPEAKER}?)\s+(?:{_VERBS})\b[^,;]{{0,40}}[.!?]?$")
+_ACCORDING = re.compile(rf"\b(?:[Aa]ccording to|[Ii]n the view of|[Ii]n the words of)\s+(?P<speaker>{_SPEAKER}?)\s*(?:,|$)")
+_WORDS_IN_QUOTE_MIN = 4
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation: ``start``/``end`` include the marks; ``speaker`` is empty for scare quotes."""
+
+    start: int
+    end: int
+    speaker: str
+
+    @property
+    def is_scare_quote(self) -> bool:
+        return not self.speaker
+
+
+@dataclass(frozen=True)
+class SentenceVoice:
+    """Voice and speaker of a sentence, and the region of its reported clause, if any."""
+
+    voice: Voice
+    speaker: str
+    reported_start: int = -1
+    reported_end: int = -1
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    """Every quotation in ``text`` as ``(start, end)`` offsets including the marks.
+
+    An opening mark with no closing mark in its paragraph runs to the end of the paragraph.
+    Apostrophes inside words ("Russia's", "allies'") are not quotation marks.
+    """
+    quotes: list[tuple[int, int]] = []
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        closer = _OPENERS.get(char)
+        if closer is None or not _opens(text, index):
+            index += 1
+            continue
+        close = _find_close(text, index, closer)
+        if close == -1:
+            paragraph_end = text.find("\n\n", index)
+            close_end = length if paragraph_end == -1 else paragraph_end
+            if char in "'‘" or close_end - index < 2:
+                index += 1
+                continue
+            quotes.append((index, close_end))
+            index = close_end
+        else:
+            quotes.append((index, close + 1))
+            index = close + 1
+    return quotes
+
+
+def _opens(text: str, index: int) -> bool:
+    char = text[index]
+    before = text[index - 1] if index > 0 else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    if after.isspace():
+        return False
+    if char in "'’":
+        # A straight single quote opens only after a space or bracket and before a letter:
+        # "the 'Western intervention'" but not "Russia's" or "the allies' aid".
+        return (before.isspace() or before in "([—–-") and after.isalpha()
+    if char == '"':
+        return not before.isalnum()
+    return True
+
+
+def _find_close(text: str, index: int, closer: str) -> int:
+    paragraph_end = text.find("\n\n", index)
+    limit = len(text) if paragraph_end == -1 else paragraph_end
+    position = index + 1
+    while True:
+        position = text.find(closer, position, limit)
+        if position == -1:
+            return -1
+        after = text[position + 1] if position + 1 < len(text) else " "
+        before = text[position - 1]
+        if closer in "'’" and (after.isalpha() or before.isspace()):
+            position += 1  # an apostrophe inside a word, not the closing mark
+            continue
+        if closer == '"' and before.isspace() and after.isalnum():
+            position += 1  # an opening mark of the next quote
+            continue
+        return position
+
+
+def attribute_quotes(text: str, quotes: list[tuple[int, int]]) -> list[Quote]:
+    """Attach a speaker to each quotation from the words right after or before it.
+
+    A short quotation (fewer than four words) is a scare quote unless a speaker is named right
+    after it or a reporting verb stands right before it ('Havana calls to end 'Western
+    intervention'' keeps the author's voice). A quotation left open at a paragraph's end takes
+    the speaker of the quotation that resumes it in the next paragraph.
+    """
+    attributed: list[Quote] = []
+    for start, end in quotes:
+        short = len(text[start + 1 : end - 1].split()) < _WORDS_IN_QUOTE_MIN
+        speaker = _speaker_after(text, end) or _speaker_before(text, start, strict=short)
+        if not speaker and not short and attributed and not attributed[-1].is_scare_quote and _continues(
+            text, attributed[-1].end, start
+        ):
+            speaker = attributed[-1].speaker  # a quote resumed after its attribution
+        attributed.append(Quote(start, end, speaker))
+    for index in range(len(attributed) - 2, -1, -1):
+        quote, following = attributed[index], attributed[index + 1]
+        unclosed = text[quote.end - 1] not in _CLOSERS
+        if not quote.speaker and unclosed and not text[quote.end : following.start].strip():
+            attributed[index] = Quote(quote.start, quote.end, following.speaker)
+    return attributed
+
+
+def _continues(text: str, previous_end: int, start: int) -> bool:
+    gap = text[previous_end:start]
+    return len(gap) < 200
+
+
+def _speaker_after(text: str, end: int) -> str:
+    line_end = text.find("\n", end)
+    tail = text[end : (len(text) if line_end == -1 else line_end)][:160]
+    match = _AFTER_QUOTE.match(tail)
+    if match is None:
+        return ""
+    speaker = match.group("speaker_after") if match.group("verb_first") else match.group("speaker")
+    return clean_speaker(speaker or "")
+
+
+def _speaker_before(text: str, start: int, strict: bool = False) -> str:
+    line_start = text.rfind("\n", 0, start) + 1
+    head = text[max(line_start, start - 200) : start]
+    # Only the clause right before the quote can attribute it.
+    clause_start = max(head.rfind(". "), head.rfind("; "), head.rfind("? "))
+    head = head[clause_start + 1 :] if clause_start != -1 else head
+    match = (_BEFORE_QUOTE_STRICT if strict else _BEFORE_QUOTE).search(head)
+    if match is None:
+        return ""
+    return clean_speaker(match.group("speaker"))
+
+
+def clean_speaker(phrase: str) -> str:
+    """Trim a speaker phrase to the name as written.
+
+    Leading clause material ("After Russia invaded Crimea in 2014, Cuban dictator Raul Castro")
+    is cut at the last comma; a lowercase descriptor before a full name ("Cuban dictator Raul
+    Castro Ruz") gives way to the name; a phrase that is only clause words is no speaker.
+    """
+    phrase = phrase.strip(" ,;:")
+    if phrase.endswith(".") and "." not in phrase[:-1].rsplit(" ", 1)[-1]:
+        phrase = phrase[:-1]  # "said Lavrov." ends the sentence; "the U.S." keeps its dot
+    if "," in phrase:
+        phrase = phrase.rsplit(",", 1)[1].strip()
+    words = phrase.split()
+    while words and (words[-1] in _CLAUSE_WORDS or words[-1].lower() in _VERB_SET):
+        words.pop()
+    for index, word in enumerate(words):
+        if word in _CLAUSE_WORDS:
+            words = words[index + 1 :]
+            break
+    if not words:
+        return ""
+    if len(words) == 1 and words[0].lower() in {"it", "this", "that", "there"}:
+        return ""
+    # "Cuban dictator Raul Castro Ruz" -> "Raul Castro Ruz": a trailing run of capitalised
+    # words after a lowercase descriptor is the name.
+    trailing = 0
+    for word in reversed(words):
+        if word[:1].isupper():
+            trailing += 1
+        else:
+            break
+    if 2 <= trailing < len(words) and words[0] not in {"the", "The", "a", "A", "an", "An"}:
+        descriptor = words[: len(words) - trailing]
+        if any(w[:1].islower() for w in descriptor):
+            words = words[len(words) - trailing :]
+    return " ".join(words)
+
+
+def sentence_voice(text: str, start: int, end: int, quotes: list[Quote]) -> SentenceVoice:
+    """Voice and speaker of the sentence ``text[start:end]``.
+
+    ``quotes`` are the attributed quotations of the whole ``text`` (:func:`attribute_quotes`).
+    A sentence whose content is mostly an attributed quotation is ``quoted``; one that reports
+    speech without quotation marks is ``attributed``; any other is the author's.
+    """
+    sentence_chars = sum(1 for c in text[start:end] if not c.isspace()) or 1
+    best: Quote | None = None
+    best_share = 0.0
+    for quote in quotes:
+        overlap_start, overlap_end = max(quote.start, start), min(quote.end, end)
+        if overlap_end <= overlap_start or quote.is_scare_quote:
+            continue
+        share = sum(1 for c in text[overlap_start:overlap_end] if not c.isspace()) / sentence_chars
+        if share > best_share:
+            best, best_share = quote, share
+    if best is not None and (best_share >= 0.3 or len(text[max(best.start, start):min(best.end, end)].split()) >= _WORDS_IN_QUOTE_MIN):
+        return SentenceVoice(Voice.QUOTED, best.speaker)
+    sentence = text[start:end]
+    for pattern in (_REPORTED, _ACCORDING):
+        match = pattern.search(sentence)
+        if match is not None:
+            speaker = clean_speaker(match.group("speaker"))
+            if plausible_speaker(speaker):
+                reported_start = start + match.end() if pattern is _REPORTED else start
+                return SentenceVoice(Voice.ATTRIBUTED, speaker, reported_start, end)
+    match = _REPORTED_TRAILING.search(sentence)
+    if match is not None:
+        speaker = clean_speaker(match.group("speaker"))
+        if plausible_speaker(speaker):
+            return SentenceVoice(Voice.ATTRIBUTED, speaker, start, start + match.start())
+    return SentenceVoice(Voice.AUTHOR, "")
+
+
+def span_voice(position: int, sentence: SentenceVoice, quotes: list[Quote]) -> tuple[Voice, str]:
+    """Voice and speaker of a word at ``position`` of a sentence.
+
+    Inside quotation marks the words are the quote's speaker's (a scare quote has none);
+    inside a reported clause they are the reported speaker's; elsewhere the author's.
+    """
+    for quote in quotes:
+        if quote.start <= position < quote.end:
+            return Voice.QUOTED, quote.speaker
+    if sentence.voice is Voice.ATTRIBUTED and sentence.reported_start <= position < sentence.reported_end:
+        return Voice.ATTRIBUTED, sentence.speaker
+    return Voice.AUTHOR, ""
+
+
+def plausible_speaker(speaker: str) -> bool:
+    """Whether a phrase before a reporting verb names a speaker ("the ministry", "Lavrov",
+    "Western officials") rather than a clause ("whatever you", "the invasion")."""
+    words = speaker.split()
+    if not words or words[0] in _CLAUSE_WORDS:
+        return False
+    head = words[-1].strip("'’")
+    if head.endswith(")") or head[:1].isupper():
+        return True
+    return head.lower() in SPEAKER_NOUNS and (head.lower() not in _PRONOUNS_LOWER or len(words) == 1)
+
+
+def is_pronoun(speaker: str) -> bool:
+    """Whether a speaker phrase is a bare pronoun ("he", "they") to resolve from context."""
+    return speaker in _PRONOUNS

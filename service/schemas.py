@@ -1,0 +1,168 @@
+"""Request and response schemas of the HTTP API (SPEC section 3), with examples for ``/docs``.
+
+Size limits are settings (``service/settings.py``) checked before the model runs and answered
+with 413; the schemas check shape and types (422).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from model.labels import Category, Stance, TargetStance, Voice
+
+EXAMPLE_TEXT = "The ministry said NATO's advance to Russia's borders endangers world peace."
+
+
+class Instance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(None, max_length=200, description="Echoed in the prediction; defaults to the position.")
+    text: str = Field(..., description="One statement (limit: settings.max_chars_per_text, default 10,000 characters).")
+
+
+class PredictRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"instances": [{"id": "row-17", "text": EXAMPLE_TEXT}], "explain": False}]},
+    )
+
+    instances: list[Instance] = Field(
+        ..., min_length=1, description="1 to settings.max_texts_per_request (default 256) statements."
+    )
+    explain: bool = Field(False, description="Add the n-grams that pushed the stance decision most, with their spans.")
+
+
+class AnalyzeRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"id": "article-1", "title": "Ministry warns of 'provocations'", "text": EXAMPLE_TEXT}]
+        },
+    )
+
+    id: str | None = Field(None, max_length=200)
+    title: str | None = Field(None, description="Headline; analysed as its own sentences.")
+    text: str = Field(..., description="Article body (limit: settings.max_article_chars, default 200,000 characters).")
+
+
+class HeadResult(BaseModel):
+    label: TargetStance
+    score: float
+    scores: dict[TargetStance, float]
+
+
+class LoadedTerm(BaseModel):
+    term: str
+    start: int
+    end: int
+    category: Category
+    target: str
+    voice: Voice
+    speaker: str
+    neutral: list[str]
+
+
+class Framing(BaseModel):
+    loaded_count: int
+    author_loaded_count: int
+    per_100_words: float
+
+
+class ExplanationItem(BaseModel):
+    feature: str
+    weight: float
+    spans: list[list[int]]
+
+
+class PredictionRecord(BaseModel):
+    id: str
+    stance: Stance
+    score: float
+    scores: dict[Stance, float]
+    targets: dict[str, HeadResult]
+    voice: Voice
+    speaker: str
+    loaded_terms: list[LoadedTerm]
+    framing: Framing
+    explanation: list[ExplanationItem] | None = None
+
+
+class ModelInfo(BaseModel):
+    name: str
+    version: str
+    lexicon_version: str
+
+
+class PredictResponse(BaseModel):
+    model: ModelInfo
+    predictions: list[PredictionRecord]
+
+
+class SentenceRecord(PredictionRecord):
+    start: int
+    end: int
+    text: str
+    part: str
+
+
+class SpeakerRow(BaseModel):
+    speaker: str
+    sentences: int
+    voices: dict[str, int]
+    stance: dict[str, int]
+    loaded_terms: int
+
+
+class DocumentFraming(Framing):
+    words: int
+    by_category: dict[str, dict[str, int]]
+    by_target: dict[str, dict[str, int]]
+
+
+class DocumentStance(BaseModel):
+    label: Stance
+    counts: dict[str, int]
+    author_counts: dict[str, int]
+    quoted_or_attributed_counts: dict[str, int]
+    mean_scores: dict[str, float]
+
+
+class AnalyzeResponse(BaseModel):
+    model: ModelInfo
+    id: str | None
+    sentences: list[SentenceRecord]
+    speakers: list[SpeakerRow]
+    framing: DocumentFraming
+    stance: DocumentStance
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    ready: bool
+    model: ModelInfo | None = None
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": description}
+    for status, description in {
+        401: "Missing, wrong or revoked API key.",
+        413: "Request body, instance count or text length over the limit.",
+        422: "Invalid request: wrong shape, wrong type, empty text.",
+        429: "Rate limit exceeded; see Retry-After.",
+        503: "The model is not loaded.",
+    }.items()
+}

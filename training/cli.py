@@ -1,0 +1,110 @@
+"""Command-line verbs of the training side: ``train``, ``evaluate``, ``convert``, ``lexicon check``.
+
+Thin: each parses its arguments and calls a function that tests call directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from model.lexicon import Lexicon
+from model.locations import CORPUS_DIR, DEFAULT_MODEL_DIR, LEXICON_DIR
+from model.predictor import StanceModel
+from training.corpus import load_labelled
+from training.evaluate import evaluate_corpus, evaluate_frame, format_evaluation
+from training.external import CORPORA, DEFAULT_CORPORA_DIR, convert_ruw
+from training.train import train
+
+
+def register(subparsers: Any) -> None:
+    """Add the training verbs to the ``stancewatch`` parser."""
+    parser = subparsers.add_parser("train", help="train a model from labelled statements")
+    parser.add_argument("--data", type=Path, nargs="+", default=[CORPUS_DIR],
+                        help="labelled .csv/.jsonl files or folders (default: data/corpus)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR, help="model directory to write")
+    parser.add_argument("--lexicon", type=Path, default=LEXICON_DIR, help="lexicon folder to build in")
+    parser.add_argument("--corpora-dir", type=Path, default=DEFAULT_CORPORA_DIR,
+                        help="real corpora to score the model on, if present")
+    parser.add_argument("--no-search", action="store_true", help="skip the hyper-parameter search")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=1, help="processes for the search")
+    parser.set_defaults(handler=run_train)
+
+    parser = subparsers.add_parser("evaluate", help="score a model on labelled data or a real corpus")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--data", type=Path, nargs="+", help="labelled .csv/.jsonl files or folders")
+    source.add_argument("--corpus", choices=sorted(CORPORA), help="a real corpus from --corpora-dir")
+    parser.add_argument("--split", choices=["train", "test", "all"], default="test",
+                        help="with --data: which rows to score (default: the test split)")
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR)
+    parser.add_argument("--corpora-dir", type=Path, default=DEFAULT_CORPORA_DIR)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    parser.set_defaults(handler=run_evaluate)
+
+    parser = subparsers.add_parser("convert", help="write a real corpus in the training schema")
+    parser.add_argument("corpus", choices=["ruw"])
+    parser.add_argument("--split", default="train", choices=["train", "val", "test"])
+    parser.add_argument("--corpora-dir", type=Path, default=DEFAULT_CORPORA_DIR)
+    parser.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    parser.set_defaults(handler=run_convert)
+
+    parser = subparsers.add_parser("lexicon", help="review the loaded-term lexicon")
+    parser.add_argument("action", choices=["check"])
+    parser.add_argument("--lexicon", type=Path, default=LEXICON_DIR)
+    parser.set_defaults(handler=run_lexicon_check)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    directory = train(
+        data=args.data, out=args.out, lexicon_dir=args.lexicon, corpora_dir=args.corpora_dir,
+        run_search=not args.no_search, seed=args.seed, n_jobs=args.jobs,
+    )
+    print(directory)
+    return 0
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    model = StanceModel.load(args.model)
+    result: dict[str, Any]
+    if args.corpus:
+        result = evaluate_corpus(model, args.corpus, args.corpora_dir)
+    else:
+        frame = load_labelled(args.data)
+        if args.split != "all":
+            frame = frame[(frame["split"] == args.split) | ((frame["split"] == "") & (args.split == "train"))]
+        result = {"data": [str(p) for p in args.data], "split": args.split, "n": len(frame), "heads": evaluate_frame(model, frame)}
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        if "data" in result:
+            print(f"data {', '.join(result['data'])}, split {result['split']} (n={result['n']})")
+            print(format_evaluation(result["heads"]))
+        else:
+            print(format_evaluation(result))
+    return 0
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    count = convert_ruw(args.corpora_dir, args.split, args.out)
+    print(f"wrote {count} statements to {args.out}", file=sys.stderr)
+    return 0
+
+
+def run_lexicon_check(args: argparse.Namespace) -> int:
+    lexicon = Lexicon.load(args.lexicon)
+    problems = lexicon.check()
+    counts: dict[str, int] = {}
+    for entry in lexicon.entries:
+        counts[entry.category.value] = counts.get(entry.category.value, 0) + 1
+    for problem in problems:
+        print(f"problem: {problem}")
+    print(
+        f"lexicon {lexicon.version}: {len(lexicon.entries)} entries "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}), {len(lexicon.targets.names)} targets, "
+        f"{len(problems)} problems"
+    )
+    return 1 if problems else 0
