@@ -70,7 +70,7 @@ def _read(options: ScoreOptions) -> Any:
 def score_with_dask(options: ScoreOptions, model_dir: Path, scheduler: str | None = None) -> ScoreSummary:
     """Score ``options.input`` on Dask and write partitioned output to the ``options.output`` folder."""
     try:
-        import dask
+        import dask.dataframe as dd
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise InputError("--engine dask needs the optional extra: pip install 'stancewatch[dask]'.") from exc
@@ -90,16 +90,21 @@ def score_with_dask(options: ScoreOptions, model_dir: Path, scheduler: str | Non
     to_parquet = options.output_format == "parquet" or output.suffix == ".parquet"
     cluster = None if scheduler else LocalCluster(n_workers=options.jobs, threads_per_worker=1, processes=True,
                                                    dashboard_address=None)
+    stance_column, error_column = options.prefix + "stance", options.prefix + "error"
     with Client(scheduler or cluster) as client:
         log.info("scoring on Dask: %s", client)
         if to_parquet:
-            write = scored.to_parquet(output, write_index=False, compute=False)
+            scored.to_parquet(output, write_index=False)
+            written = dd.read_parquet(output, columns=[stance_column, error_column])
         else:
             output.mkdir(parents=True, exist_ok=True)
-            write = scored.to_csv(str(output / "part-*.csv"), index=False, encoding=options.encoding, compute=False)
-        # One graph for the output and the tallies, so every partition is scored once.
-        _, counts, errors = dask.compute(write, scored[options.prefix + "stance"].value_counts(),
-                                         (scored[options.prefix + "error"] != "").sum())
+            scored.to_csv(str(output / "part-*.csv"), index=False, encoding=options.encoding)
+            written = dd.read_csv(str(output / "part-*.csv"), usecols=[stance_column, error_column], dtype=str,
+                                  keep_default_na=False, encoding=options.encoding)
+        # Tallies come from the written output, so the partitions are scored only once.
+        counts = written[stance_column].value_counts().compute()
+        errors = int((written[error_column].fillna("") != "").sum().compute())
+        counts = counts[counts.index != ""]
     if cluster is not None:
         cluster.close()
     summary = ScoreSummary(output=str(output), rows=int(counts.sum()) + int(errors), errors=int(errors),

@@ -82,12 +82,28 @@ class Reader:
             self._reader = csv.reader(self._handle, delimiter="\t" if self.format == "tsv" else ",")
             try:
                 self.columns = next(self._reader)
+                duplicates = sorted({c for c in self.columns if self.columns.count(c) > 1})
+                if duplicates:
+                    raise InputError(f"{self.source} has duplicate column names {duplicates}. Rename them.")
             except StopIteration:
+                self.close()
                 raise InputError(f"{self.source} is empty: expected a header row.") from None
-            duplicates = sorted({c for c in self.columns if self.columns.count(c) > 1})
-            if duplicates:
-                raise InputError(f"{self.source} has duplicate column names {duplicates}. Rename them.")
+            except InputError:
+                self.close()
+                raise
             self.estimated_rows = _count_lines(self.source) - 1 if self.source != "-" else None
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the input file (stdin is left open)."""
+        handle = getattr(self, "_handle", None)
+        if handle is not None and self.source != "-":
+            handle.close()
 
     def _open_text(self) -> IO[str]:
         binary = sys.stdin.buffer if self.source == "-" else open(self.source, "rb")  # noqa: SIM115 - closed by chunks()
@@ -157,8 +173,7 @@ class Reader:
             if rows:
                 yield from self._emit(index, first_row, rows, lines, errors, skip_rows)
         finally:
-            if self.source != "-":
-                self._handle.close()
+            self.close()
 
     def _json_chunks(self, skip_rows: int) -> Iterator[Chunk]:
         rows: list[list[Any]] = []

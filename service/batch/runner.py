@@ -149,7 +149,12 @@ def score_file(options: ScoreOptions, model: StanceModel, model_dir: Path | None
         raise InputError("--chunk-size and --jobs must be at least 1.")
     if options.jobs > 1 and model_dir is None:
         raise InputError("--jobs above 1 needs the model directory so that each worker can load it.")
-    reader = Reader(options.input, input_format, options.encoding, options.chunk_size, options.on_bad_line)
+    with Reader(options.input, input_format, options.encoding, options.chunk_size, options.on_bad_line) as reader:
+        return _score(reader, options, model, model_dir, output, output_format, started)
+
+
+def _score(reader: Reader, options: ScoreOptions, model: StanceModel, model_dir: Path | None, output: str,
+           output_format: str, started: float) -> ScoreSummary:
     for name, column in (("--text-column", options.text_column), ("--id-column", options.id_column),
                          ("--group-by", options.group_by), ("--date-column", options.date_column)):
         if column is not None and column not in reader.columns:
