@@ -5,8 +5,9 @@ routes are plain ``def`` (they run in the thread pool and never block the event 
 worker processes (``stancewatch serve --workers N``).
 """
 
-from __future__ import annotations
 
+# No `from __future__ import annotations` here: FastAPI reads the route signatures at run time, and
+# the request classes are built per app (with its limits), so they must not be strings.
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -27,15 +28,7 @@ from service import metrics
 from service.errors import APIError, install
 from service.logs import configure_logging
 from service.middleware import RequestMiddleware
-from service.schemas import (
-    ERROR_RESPONSES,
-    AnalyzeRequest,
-    AnalyzeResponse,
-    Health,
-    PredictRequest,
-    PredictResponse,
-    Readiness,
-)
+from service.schemas import ERROR_RESPONSES, AnalyzeResponse, Health, PredictResponse, Readiness, request_models
 from service.security import AccessControl
 from service.settings import LOCAL_HOSTS, Settings
 
@@ -51,11 +44,6 @@ class JSONBytes(Response):
 
     def render(self, content: Any) -> bytes:
         return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def get_model(request: Request) -> StanceModel:
@@ -74,7 +62,6 @@ def check_access(request: Request) -> None:
 
 
 ModelDep = Annotated[StanceModel, Depends(get_model)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def create_app(settings: Settings | None = None, model: StanceModel | None = None) -> FastAPI:
@@ -125,30 +112,22 @@ def create_app(settings: Settings | None = None, model: StanceModel | None = Non
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
 
     protected = [Depends(check_access)]
+    PredictRequest, AnalyzeRequest = request_models(  # noqa: N806 - they are classes
+        settings.max_texts_per_request, settings.max_chars_per_text, settings.max_article_chars
+    )
 
     @app.post("/v1/predict", response_model=PredictResponse, responses=ERROR_RESPONSES, dependencies=protected)
-    def predict(body: PredictRequest, model: ModelDep, settings: SettingsDep) -> JSONBytes:
+    def predict(body: PredictRequest, model: ModelDep) -> JSONBytes:  # type: ignore[valid-type]
         """Predict stance, per-target stance, voice and loaded terms for 1 to N statements."""
-        if len(body.instances) > settings.max_texts_per_request:
-            raise APIError(413, "too_large", f"{len(body.instances)} instances sent; the limit is "
-                           f"{settings.max_texts_per_request} per request. Split the batch.")
         texts = [instance.text for instance in body.instances]
-        for position, text in enumerate(texts):
-            if len(text) > settings.max_chars_per_text:
-                raise APIError(413, "too_large", f"Instance #{position} has {len(text)} characters; the limit is "
-                               f"{settings.max_chars_per_text}. Split long texts or use /v1/analyze for articles.")
         ids = [instance.id if instance.id is not None else str(position) for position, instance in enumerate(body.instances)]
         records = model.predict(texts, ids=ids, explain=body.explain)
         metrics.observe_records(records)
         return JSONBytes({"model": model.info, "predictions": records})
 
     @app.post("/v1/analyze", response_model=AnalyzeResponse, responses=ERROR_RESPONSES, dependencies=protected)
-    def analyze(body: AnalyzeRequest, model: ModelDep, settings: SettingsDep) -> JSONBytes:
+    def analyze(body: AnalyzeRequest, model: ModelDep) -> JSONBytes:  # type: ignore[valid-type]
         """Analyse one article: sentence records, speakers, framing and a document stance."""
-        size = len(body.text) + len(body.title or "")
-        if size > settings.max_article_chars:
-            raise APIError(413, "too_large", f"The article has {size} characters; the limit is "
-                           f"{settings.max_article_chars}. Split it into parts.")
         result = analyze_document(model, body.text, title=body.title)
         metrics.observe_records(result["sentences"])
         return JSONBytes({"model": model.info, "id": body.id, **result})

@@ -23,6 +23,10 @@ _STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404:
                  429: "rate_limited", 500: "internal_error", 503: "not_ready"}
 
 
+# Pydantic error types that mean "over a size limit": answered 413, not 422.
+_SIZE_ERRORS = frozenset({"too_long", "string_too_long"})
+
+
 class APIError(Exception):
     """An error answered with ``status`` and a readable message."""
 
@@ -38,13 +42,14 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
-def _describe_validation(errors: list[Any]) -> str:
+def _describe_validation(errors: list[Any], lead: str = "Invalid request.",
+                         advice: str = "See /docs for the request schema.") -> str:
     parts = []
     for error in errors[:5]:
         location = ".".join(str(item) for item in error.get("loc", ()) if item != "body") or "body"
         parts.append(f"{location}: {error.get('msg', 'invalid')}")
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-    return "Invalid request. " + "; ".join(parts) + more + ". See /docs for the request schema."
+    return f"{lead} " + "; ".join(parts) + more + f". {advice}"
 
 
 def install(app: FastAPI) -> None:
@@ -56,7 +61,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, "invalid_request", _describe_validation(list(exc.errors())))
+        errors = list(exc.errors())
+        if any(error.get("type") in _SIZE_ERRORS for error in errors):
+            too_large = [error for error in errors if error.get("type") in _SIZE_ERRORS]
+            message = _describe_validation(too_large, "Request too large.", "Split it into smaller requests (limits: /docs).")
+            return error_response(413, "too_large", message)
+        return error_response(422, "invalid_request", _describe_validation(errors))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -64,6 +74,8 @@ def install(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else code
         if exc.status_code == 404:
             message = f"No route {request.url.path}. See /docs for the API."
+        elif exc.status_code == 400:
+            message = "The request body could not be read. Send JSON encoded as UTF-8."
         return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
 
     @app.exception_handler(InputError)

@@ -1,50 +1,55 @@
 """Request and response schemas of the HTTP API (SPEC section 3), with examples for ``/docs``.
 
-Size limits are settings (``service/settings.py``) checked before the model runs and answered
-with 413; the schemas check shape and types (422).
+Size limits are settings (``service/settings.py``) written into the request schemas when the
+app is built; a request over a size limit is answered 413, any other violation 422.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from model.labels import Category, Stance, TargetStance, Voice
 
 EXAMPLE_TEXT = "The ministry said NATO's advance to Russia's borders endangers world peace."
 
 
-class Instance(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str | None = Field(None, max_length=200, description="Echoed in the prediction; defaults to the position.")
-    text: str = Field(..., description="One statement (limit: settings.max_chars_per_text, default 10,000 characters).")
+_NOT_BLANK = r"\S"  # at least one non-space character (JSON Schema patterns search, unanchored)
 
 
-class PredictRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"instances": [{"id": "row-17", "text": EXAMPLE_TEXT}], "explain": False}]},
+def request_models(max_texts: int, max_chars: int, max_article_chars: int) -> tuple[type[BaseModel], type[BaseModel]]:
+    """The request schemas with this service's limits in them, so ``/docs`` shows the real bounds.
+
+    A request over a size limit is answered 413 (see ``service/errors.py``); any other
+    schema violation 422.
+    """
+    strict = ConfigDict(extra="forbid", strict=True)
+    instance = create_model(
+        "Instance",
+        __config__=strict,
+        id=(str | None, Field(None, max_length=200, description="Echoed in the prediction; defaults to the position.")),
+        text=(str, Field(..., min_length=1, max_length=max_chars, pattern=_NOT_BLANK,
+                         description=f"One statement, at most {max_chars} characters (STANCEWATCH_MAX_CHARS_PER_TEXT).")),
     )
-
-    instances: list[Instance] = Field(
-        ..., min_length=1, description="1 to settings.max_texts_per_request (default 256) statements."
+    predict = create_model(
+        "PredictRequest",
+        __config__=ConfigDict(extra="forbid", strict=True, json_schema_extra={
+            "examples": [{"instances": [{"id": "row-17", "text": EXAMPLE_TEXT}], "explain": False}]}),
+        instances=(list[instance], Field(..., min_length=1, max_length=max_texts,  # type: ignore[valid-type]
+                                         description=f"1 to {max_texts} statements (STANCEWATCH_MAX_TEXTS_PER_REQUEST).")),
+        explain=(bool, Field(False, description="Add the n-grams that pushed the stance decision most, with their spans.")),
     )
-    explain: bool = Field(False, description="Add the n-grams that pushed the stance decision most, with their spans.")
-
-
-class AnalyzeRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{"id": "article-1", "title": "Ministry warns of 'provocations'", "text": EXAMPLE_TEXT}]
-        },
+    analyze = create_model(
+        "AnalyzeRequest",
+        __config__=ConfigDict(extra="forbid", strict=True, json_schema_extra={
+            "examples": [{"id": "article-1", "title": "Ministry warns of 'provocations'", "text": EXAMPLE_TEXT}]}),
+        id=(str | None, Field(None, max_length=200)),
+        title=(str | None, Field(None, max_length=max_article_chars, description="Headline; analysed as its own sentences.")),
+        text=(str, Field(..., min_length=1, max_length=max_article_chars, pattern=_NOT_BLANK,
+                         description=f"Article body, at most {max_article_chars} characters (STANCEWATCH_MAX_ARTICLE_CHARS).")),
     )
-
-    id: str | None = Field(None, max_length=200)
-    title: str | None = Field(None, description="Headline; analysed as its own sentences.")
-    text: str = Field(..., description="Article body (limit: settings.max_article_chars, default 200,000 characters).")
+    return predict, analyze
 
 
 class HeadResult(BaseModel):
@@ -159,6 +164,7 @@ class Readiness(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": description}
     for status, description in {
+        400: "The body could not be read (not UTF-8 JSON).",
         401: "Missing, wrong or revoked API key.",
         413: "Request body, instance count or text length over the limit.",
         422: "Invalid request: wrong shape, wrong type, empty text.",

@@ -142,14 +142,19 @@ def toy_lexicon(toy_lexicon_dir: Path) -> Lexicon:
     return Lexicon.load(toy_lexicon_dir)
 
 
-@pytest.fixture(scope="session")
-def toy_model_dir(tmp_path_factory: pytest.TempPathFactory, toy_lexicon_dir: Path) -> Path:
+def build_toy_model(directory: Path, lexicon_dir: Path) -> Path:
+    """Train the toy model on :data:`TOY_STATEMENTS` and save it to ``directory``."""
     texts = [row[0] for row in TOY_STATEMENTS]
     labels = [list(row[1:]) for row in TOY_STATEMENTS]
     pipeline = build_pipeline(ngram_max=2, C=10.0, random_state=0)
     pipeline.fit(texts, labels)
     metadata = {"name": "toy", "version": "toy-1", "training_data": {"sha256": "toy"}, "metrics": {}}
-    return artifact.save(tmp_path_factory.mktemp("models") / "toy", pipeline, metadata, "# toy\n", toy_lexicon_dir)
+    return artifact.save(directory, pipeline, metadata, "# toy\n", lexicon_dir)
+
+
+@pytest.fixture(scope="session")
+def toy_model_dir(tmp_path_factory: pytest.TempPathFactory, toy_lexicon_dir: Path) -> Path:
+    return build_toy_model(tmp_path_factory.mktemp("models") / "toy", toy_lexicon_dir)
 
 
 @pytest.fixture(scope="session")

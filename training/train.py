@@ -71,6 +71,17 @@ def _fold_score(params: dict[str, Any], texts: np.ndarray[Any, Any], labels: np.
     return mean_macro_f1(pipeline, texts[test_index], labels[test_index])
 
 
+def _strata(frame: pd.DataFrame) -> np.ndarray[Any, Any]:
+    """Fold strata: the stance label; rows without one, and labels too rare to split, pooled."""
+    strata = frame["stance"].fillna("").replace("", "(unlabelled)")
+    counts = strata.value_counts()
+    rare = counts[counts < SEARCH_FOLDS].index
+    strata = strata.where(~strata.isin(rare), "(pooled)")
+    if 0 < (strata == "(pooled)").sum() < SEARCH_FOLDS:
+        strata = strata.replace("(pooled)", strata.value_counts().index[0])
+    return strata.to_numpy()
+
+
 def search(frame: pd.DataFrame, seed: int = 0, n_jobs: int = 1, grid: dict[str, list[Any]] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Choose hyper-parameters by stratified k-fold cross-validation on ``frame`` (training rows only).
 
@@ -82,7 +93,7 @@ def search(frame: pd.DataFrame, seed: int = 0, n_jobs: int = 1, grid: dict[str, 
     """
     texts = frame["text"].to_numpy(dtype=object)
     labels = head_matrix(frame)
-    strata = frame["stance"].fillna("").to_numpy()
+    strata = _strata(frame)
     folds = list(StratifiedKFold(n_splits=SEARCH_FOLDS, shuffle=True, random_state=seed).split(texts, strata))
     points = list(ParameterGrid(grid or PARAM_GRID))
     scores = Parallel(n_jobs=n_jobs)(

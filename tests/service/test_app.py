@@ -65,10 +65,13 @@ def test_health_readiness_metrics(client: TestClient) -> None:
     [
         pytest.param({"instances": []}, 422, "at least 1 item", id="no-instances"),
         pytest.param({"instances": [{"text": 5}]}, 422, "instances.0.text", id="wrong-type"),
-        pytest.param({"instances": [{"text": "   "}]}, 422, "empty", id="blank-text"),
+        pytest.param({"instances": [{"text": "   "}]}, 422, "instances.0.text: String should match pattern", id="blank-text"),
         pytest.param({"instances": [{"text": "x"}], "colour": 1}, 422, "colour", id="unknown-field"),
-        pytest.param({"instances": [{"text": "x"}] * 3}, 413, "limit is 2 per request", id="too-many-instances"),
-        pytest.param({"instances": [{"text": "x" * 101}]}, 413, "has 101 characters; the limit is 100", id="text-too-long"),
+        pytest.param({"instances": [{"text": "x"}] * 3}, 413, "instances: List should have at most 2 items", id="too-many-instances"),
+        pytest.param({"instances": [{"text": "x" * 101}]}, 413, "instances.0.text: String should have at most 100 characters",
+                     id="text-too-long"),
+        pytest.param({"instances": [{"text": "x"}], "explain": 1}, 422, "explain: Input should be a valid boolean",
+                     id="strict-types"),
     ],
 )
 def test_errors_are_json_with_the_right_status(make_client, body: object, status: int, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -105,7 +108,7 @@ def test_body_cap_holds_before_parsing(make_client) -> None:  # type: ignore[no-
 def test_article_limit(make_client) -> None:  # type: ignore[no-untyped-def]
     client = make_client(max_article_chars=50)
     response = client.post("/v1/analyze", json={"text": "word " * 20})
-    assert response.status_code == 413 and "limit is 50" in response.json()["error"]["message"]
+    assert response.status_code == 413 and "at most 50 characters" in response.json()["error"]["message"]
 
 
 def test_unknown_route_and_method(client: TestClient) -> None:

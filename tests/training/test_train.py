@@ -1,0 +1,89 @@
+"""Training: reproducible, searched on the training split only, evaluated on the held-out split,
+saved as a complete artifact; retraining on a user's own labels works."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from model import artifact
+from model.exceptions import DataError
+from model.predictor import StanceModel
+from tests.conftest import TOY_STATEMENTS
+from training import train as training
+from training.train import search, train
+
+
+def write_toy_corpus(path: Path, test_every: int = 4) -> Path:
+    rows = []
+    for index, (text, stance, nato, russia) in enumerate(TOY_STATEMENTS * 2):
+        rows.append({"id": f"t{index}", "text": text if index < len(TOY_STATEMENTS) else f"{text}, again",
+                     "stance": stance, "nato": nato, "russia": russia,
+                     "split": "test" if index % test_every == 0 else "train"})
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+SMALL_GRID = {"ngram_max": [1, 2], "min_df": [1], "C": [1.0, 10.0]}
+
+
+def test_training_is_reproducible_and_complete(tmp_path: Path, toy_lexicon_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(training, "PARAM_GRID", SMALL_GRID)
+    data = write_toy_corpus(tmp_path / "corpus.jsonl")
+    first = train([data], tmp_path / "a", toy_lexicon_dir)
+    second = train([data], tmp_path / "b", toy_lexicon_dir)
+    hashes = [json.loads((d / artifact.METADATA_FILE).read_text())["files"][artifact.PIPELINE_FILE] for d in (first, second)]
+    assert hashes[0] == hashes[1], "same data and seed must give the same pipeline bytes"
+    metadata = json.loads((first / artifact.METADATA_FILE).read_text())
+    assert metadata["training_data"]["rows"] == {"train": 36, "test": 12}
+    assert set(metadata["metrics"]["test"]) == {"stance", "nato", "russia"}
+    assert {"ece_before", "ece_after", "brier_before", "brier_after"} <= set(metadata["metrics"]["calibration"]["stance"])
+    assert metadata["params"] in [dict(zip(SMALL_GRID, v, strict=True)) for v in
+                                  [(n, 1, c) for n in (1, 2) for c in (1.0, 10.0)]]
+    assert "## Metrics" in (first / artifact.MODEL_CARD_FILE).read_text()
+    StanceModel.load(first)
+
+
+def test_search_never_sees_the_test_rows(tmp_path: Path, toy_lexicon_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+    real = training.search
+
+    def spy(frame, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(len(frame))
+        assert (frame["split"] != "test").all()
+        return real(frame, **kwargs, grid=SMALL_GRID)
+
+    monkeypatch.setattr(training, "search", spy)
+    train([write_toy_corpus(tmp_path / "c.jsonl")], tmp_path / "m", toy_lexicon_dir)
+    assert seen == [36]
+
+
+def test_search_ranks_grid_points(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame([{"text": t, "stance": s, "nato": n, "russia": r} for t, s, n, r in TOY_STATEMENTS * 2])
+    best, table = search(frame, grid={"ngram_max": [1], "min_df": [1], "C": [0.01, 10.0]})
+    assert [row["mean"] for row in table] == sorted((row["mean"] for row in table), reverse=True)
+    assert best == table[0]["params"]
+
+
+def test_partially_labelled_data_trains_every_head_it_can(tmp_path: Path, toy_lexicon_dir: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(training, "PARAM_GRID", SMALL_GRID)
+    base = write_toy_corpus(tmp_path / "corpus.jsonl")
+    extra = tmp_path / "russia_only.csv"
+    extra.write_text("text,russia\nMoscow is right again,favor\nThe Kremlin lied again,against\nRain in Oslo,none\n",
+                     encoding="utf-8")
+    directory = train([base, extra], tmp_path / "m", toy_lexicon_dir)
+    metadata = json.loads((directory / artifact.METADATA_FILE).read_text())
+    assert metadata["training_data"]["rows"]["train"] == 39
+    assert metadata["training_data"]["label_counts"]["stance"][""] == 3
+
+
+def test_a_head_missing_a_label_is_refused(tmp_path: Path, toy_lexicon_dir: Path) -> None:
+    data = tmp_path / "c.csv"
+    data.write_text("text,stance\nNATO good,pro_nato\nNATO bad,pro_russia\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"head 'stance' only with \['pro_nato', 'pro_russia'\].*neutral|missing labels"):
+        train([data], tmp_path / "m", toy_lexicon_dir, run_search=False)
