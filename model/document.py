@@ -50,7 +50,7 @@ def _analyze_part(model: StanceModel, text: str) -> tuple[list[dict[str, Any]], 
             named.append(speaker)
         resolved_quotes.append(Quote(quote.start, quote.end, speaker))
     texts = [text[start:end] for start, end in sentences]
-    features = model.vectorizer.transform(texts)
+    features = model.features.transform(texts)
     probabilities = model.head_probabilities(features)
     records: list[dict[str, Any]] = []
     named = []

@@ -89,7 +89,8 @@ class Lexicon:
             for pattern in entry.patterns:
                 self._automaton.add_word(pattern, (entry, len(pattern), False))
             for phrase in entry.not_loaded:
-                self._automaton.add_word(phrase, (entry, len(phrase), True))
+                if phrase not in self._automaton:
+                    self._automaton.add_word(phrase, (entry, len(phrase), True))
         if self.entries:
             self._automaton.make_automaton()
         self._near = {
@@ -175,10 +176,10 @@ class Lexicon:
         for entry in self.entries:
             for phrase in entry.not_loaded:
                 for pattern, other in patterns.items():
-                    if other is not entry and _contains_word(phrase, pattern):
+                    if other is not entry and phrase not in other.not_loaded and _contains_word(phrase, pattern):
                         problems.append(
                             f"entry {entry.id!r}: not_loaded phrase {phrase!r} also hides pattern "
-                            f"{pattern!r} of entry {other.id!r}"
+                            f"{pattern!r} of entry {other.id!r}; list it under {other.id!r} too if that is meant"
                         )
             for alternative in entry.neutral:
                 loaded = [m.entry.id for m in self.find(alternative)]
@@ -248,27 +249,36 @@ def _parse_entry(path: Path, position: int, table: dict[str, Any]) -> Entry:
 
 
 def _structural_problems(entries: tuple[Entry, ...]) -> list[str]:
-    """Errors that make matching ambiguous: duplicate ids, patterns claimed twice, stray exclusions."""
+    """Errors that make matching ambiguous: duplicate ids, a pattern claimed twice, a pattern
+    that is also a not-loaded phrase, an exclusion unrelated to its entry.
+
+    A not-loaded phrase may stand in several entries ("nazi invaders" under both "invaders"
+    and "nazis"): it suppresses every pattern inside it, and listing it under each entry it
+    silences keeps that visible to a reviewer (``check`` reports any it silences silently).
+    """
     problems = []
     ids: set[str] = set()
-    owner: dict[str, str] = {}
+    pattern_owner: dict[str, str] = {}
+    phrases: set[str] = set()
     for entry in entries:
         if entry.id in ids:
             problems.append(f"duplicate entry id {entry.id!r}")
         ids.add(entry.id)
-        listed: set[str] = set()
-        for form in entry.patterns + entry.not_loaded:
-            if form in listed:
+        for listed in (entry.patterns, entry.not_loaded):
+            for form in {f for f in listed if listed.count(f) > 1}:
                 problems.append(f"entry {entry.id!r} lists {form!r} twice")
-            elif form in owner:
-                problems.append(f"{form!r} appears in entries {owner[form]!r} and {entry.id!r}")
-            listed.add(form)
-            owner[form] = entry.id
+        for pattern in entry.patterns:
+            if pattern in pattern_owner:
+                problems.append(f"pattern {pattern!r} appears in entries {pattern_owner[pattern]!r} and {entry.id!r}")
+            pattern_owner[pattern] = entry.id
+        phrases.update(entry.not_loaded)
         for phrase in entry.not_loaded:
             if not any(_contains_word(phrase, pattern) for pattern in entry.patterns):
                 problems.append(
                     f"entry {entry.id!r}: not_loaded phrase {phrase!r} contains none of the patterns {list(entry.patterns)}"
                 )
+    for phrase in sorted(phrases & set(pattern_owner)):
+        problems.append(f"{phrase!r} is both a pattern of {pattern_owner[phrase]!r} and a not_loaded phrase")
     return problems
 
 

@@ -16,7 +16,7 @@ from scipy import sparse
 from sklearn.pipeline import Pipeline
 
 from model import artifact
-from model.classifier import MultiHeadClassifier
+from model.classifier import CompiledFeatures, MultiHeadClassifier
 from model.exceptions import InputError
 from model.explanation import centred_coefficients, explain
 from model.labels import HEADS, TARGET_HEADS
@@ -43,6 +43,7 @@ class StanceModel:
         self.lexicon = lexicon
         self.metadata = metadata or {}
         self.vectorizer = pipeline.named_steps["features"]
+        self.features = CompiledFeatures(self.vectorizer)
         heads: MultiHeadClassifier = pipeline.named_steps["heads"]
         self.heads = heads
         # Column order of each head's probabilities -> the guide's label order, computed once.
@@ -112,7 +113,7 @@ class StanceModel:
             raise InputError(f"Got {len(ids)} ids for {len(texts)} texts; give one id per text or none.")
         if not texts:
             return []
-        features = self.vectorizer.transform(texts)
+        features = self.features.transform(texts)
         probabilities = self.head_probabilities(features)
         records = []
         for row, text in enumerate(texts):

@@ -27,8 +27,11 @@ _PHRASE_BREAKS = frozenset(
     "is are was were be been has have had will would can could should may might must "
     "not no than then also its their his her our your this these those".split()
 )
-# After the term: "regime in Havana", "dictatorship of Nicolás Maduro", "junta led by ...".
-_AFTER_GAP = re.compile(r"^\s+(?:in|of|led by|under|run by|headed by)\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?$")
+# After the term: "regime in Havana", "dictatorship of Nicolás Maduro", "junta led by ...", or
+# an adjective-like term right before its noun ("Russophobic Lithuania", "so-called Ukrainian state").
+_AFTER_GAP = re.compile(
+    r"^\s+(?:(?:in|of|led by|under|run by|headed by)\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?)?$"
+)
 _WINDOW = 48
 
 

@@ -12,11 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from model.lexicon import Lexicon
-from model.locations import CORPUS_DIR, DEFAULT_MODEL_DIR, LEXICON_DIR
+from model.locations import CORPUS_DIR, DEFAULT_MODEL_DIR, EVAL_DIR, LEXICON_DIR
 from model.predictor import StanceModel
 from training.corpus import load_labelled
 from training.evaluate import evaluate_corpus, evaluate_frame, format_evaluation
 from training.external import CORPORA, DEFAULT_CORPORA_DIR, convert_ruw
+from training.framing_eval import evaluate_babe, evaluate_basil, evaluate_gold, format_framing, read_gold
+
+GOLD_FILE = EVAL_DIR / "loaded_terms_gold.jsonl"
+FRAMING_CORPORA = {"basil": evaluate_basil, "babe": evaluate_babe}
 from training.train import train
 
 
@@ -37,7 +41,9 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("evaluate", help="score a model on labelled data or a real corpus")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--data", type=Path, nargs="+", help="labelled .csv/.jsonl files or folders")
-    source.add_argument("--corpus", choices=sorted(CORPORA), help="a real corpus from --corpora-dir")
+    source.add_argument("--corpus", choices=sorted([*CORPORA, *FRAMING_CORPORA]), help="a real corpus from --corpora-dir")
+    source.add_argument("--gold", type=Path, nargs="?", const=GOLD_FILE,
+                        help=f"the loaded-term gold set (default: {GOLD_FILE.relative_to(GOLD_FILE.parents[2])})")
     parser.add_argument("--split", choices=["train", "test", "all"], default="test",
                         help="with --data: which rows to score (default: the test split)")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR)
@@ -70,6 +76,14 @@ def run_train(args: argparse.Namespace) -> int:
 def run_evaluate(args: argparse.Namespace) -> int:
     model = StanceModel.load(args.model)
     result: dict[str, Any]
+    if args.gold:
+        result = evaluate_gold(model, read_gold(args.gold))
+        print(json.dumps(result, indent=2) if args.json else format_framing(result))
+        return 0
+    if args.corpus in FRAMING_CORPORA:
+        result = FRAMING_CORPORA[args.corpus](model.lexicon, args.corpora_dir)
+        print(json.dumps(result, indent=2) if args.json else format_framing(result))
+        return 0
     if args.corpus:
         result = evaluate_corpus(model, args.corpus, args.corpora_dir)
     else:

@@ -18,7 +18,7 @@ def evaluate_frame(model: StanceModel, frame: pd.DataFrame) -> dict[str, Any]:
     """Metrics of every head on the rows of ``frame`` labelled for it."""
     if frame.empty:
         return {}
-    features = model.vectorizer.transform(frame["text"].tolist())
+    features = model.features.transform(frame["text"].tolist())
     probabilities = model.head_probabilities(features)
     results: dict[str, Any] = {}
     for head, labels in HEADS.items():
@@ -38,13 +38,13 @@ def evaluate_corpus(model: StanceModel, name: str, corpora_dir: Path) -> dict[st
     if corpus.kind == "labelled":
         result["heads"] = evaluate_frame(model, frame)
     elif corpus.kind == "recall":
-        features = model.vectorizer.transform(frame["text"].tolist())
+        features = model.features.transform(frame["text"].tolist())
         stance = model.head_probabilities(features)["stance"]
         predicted = np.asarray(HEADS["stance"])[stance.argmax(axis=1)]
         result["pro_russia_recall"] = float((predicted == "pro_russia").mean())
         result["predicted_distribution"] = {label: int((predicted == label).sum()) for label in HEADS["stance"]}
     elif corpus.kind == "by_group":
-        features = model.vectorizer.transform(frame["text"].tolist())
+        features = model.features.transform(frame["text"].tolist())
         stance = model.head_probabilities(features)["stance"]
         predicted = pd.Series(np.asarray(HEADS["stance"])[stance.argmax(axis=1)], index=frame.index)
         groups: dict[str, Any] = {}

@@ -79,6 +79,8 @@ def test_version_is_a_hash_of_both_files(tmp_path: Path) -> None:
                      "contains none of the patterns", id="stray-exclusion"),
         pytest.param('id = "x"\ncategory = "euphemism"\npatterns = ["regime"]\nneutral = ["y"]', "appears in entries",
                      id="pattern-in-two-entries"),
+        pytest.param('id = "x"\ncategory = "euphemism"\npatterns = ["visa regime"]\nneutral = ["y"]',
+                     "both a pattern of 'x' and a not_loaded phrase", id="pattern-is-an-exclusion"),
         pytest.param('id = "regime"\ncategory = "euphemism"\npatterns = ["z"]\nneutral = ["y"]', "duplicate entry id",
                      id="duplicate-id"),
     ],

@@ -1,0 +1,69 @@
+"""The classifier: shared features, per-head fitting on labelled rows, fast paths equal to
+scikit-learn's own computations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.classifier import CompiledFeatures, MultiHeadClassifier, build_pipeline
+from model.locations import CORPUS_DIR
+from model.predictor import StanceModel
+from tests.conftest import TOY_STATEMENTS
+from training.corpus import load_labelled
+
+ODD_TEXTS = ["", "   ", "zzzz qqqq", "a", "NATO NATO NATO", "Putin’s so-called “operation”", "İstanbul ß"]
+
+
+def test_compiled_features_equal_the_vectorizer_on_the_corpus(toy_model: StanceModel) -> None:
+    texts = ODD_TEXTS + load_labelled([CORPUS_DIR])["text"].tolist() + ODD_TEXTS
+    compiled = CompiledFeatures(toy_model.vectorizer).transform(texts)
+    reference = toy_model.vectorizer.transform(texts)
+    assert compiled.shape == reference.shape and compiled.dtype == reference.dtype
+    assert abs(compiled - reference).max() < 1e-6
+
+
+def test_fast_heads_equal_scikit_learn(toy_model: StanceModel) -> None:
+    features = toy_model.vectorizer.transform([t for t, *_ in TOY_STATEMENTS] + ODD_TEXTS)
+    fast = toy_model.heads.predict_proba(features)
+    reference = [estimator.predict_proba(features) for estimator in toy_model.heads.estimators_]
+    for ours, theirs in zip(fast, reference, strict=True):
+        np.testing.assert_allclose(ours, theirs, atol=1e-6)
+
+
+@pytest.mark.parametrize("calibration", ["none", "sigmoid"])
+def test_other_calibrations_still_predict_distributions(calibration: str) -> None:
+    pipeline = build_pipeline(calibration=calibration, C=10.0)
+    pipeline.fit([t for t, *_ in TOY_STATEMENTS], [list(row[1:]) for row in TOY_STATEMENTS])
+    for probabilities in pipeline.predict_proba(["NATO expansion threatens Russia"]):
+        assert probabilities.shape == (1, 3) and np.isclose(probabilities.sum(), 1.0)
+
+
+def test_heads_train_only_on_rows_labelled_for_them() -> None:
+    texts = [t for t, *_ in TOY_STATEMENTS]
+    labels = np.array([list(row[1:]) for row in TOY_STATEMENTS], dtype=object)
+    labels[::4, 1] = ""  # a quarter of the rows carry no NATO label
+    pipeline = build_pipeline(C=10.0)
+    pipeline.fit(texts, labels)
+    heads: MultiHeadClassifier = pipeline.named_steps["heads"]
+    assert [len(c) for c in heads.classes_] == [3, 3, 3]
+    assert pipeline.predict(texts).shape == (len(texts), 3)
+
+
+def test_label_matrix_of_the_wrong_shape_is_refused() -> None:
+    with pytest.raises(ValueError, match="one column per head"):
+        build_pipeline().fit(["a b", "c d"], [["pro_nato"], ["neutral"]])
+
+
+def test_a_label_too_rare_to_calibrate_is_refused() -> None:
+    texts = [t for t, *_ in TOY_STATEMENTS]
+    labels = [[row[1], row[2] if row[2] != "favor" or i == 9 else "none", row[3]] for i, row in enumerate(TOY_STATEMENTS)]
+    with pytest.raises(ValueError, match="Head 'nato': label 'favor' has 1 example"):
+        build_pipeline().fit(texts, labels)
+
+
+def test_a_head_with_no_labels_is_refused() -> None:
+    texts = [t for t, *_ in TOY_STATEMENTS]
+    labels = [[row[1], "", row[3]] for row in TOY_STATEMENTS]
+    with pytest.raises(ValueError, match="No row is labelled for head 'nato'"):
+        build_pipeline().fit(texts, labels)
