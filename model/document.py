@@ -50,8 +50,7 @@ def _analyze_part(model: StanceModel, text: str) -> tuple[list[dict[str, Any]], 
             named.append(speaker)
         resolved_quotes.append(Quote(quote.start, quote.end, speaker))
     texts = [text[start:end] for start, end in sentences]
-    features = model.features.transform(texts)
-    probabilities = model.head_probabilities(features)
+    scores = model.score_rows(model.features.transform(texts))
     records: list[dict[str, Any]] = []
     named = []
     for row, (start, end) in enumerate(sentences):
@@ -62,7 +61,7 @@ def _analyze_part(model: StanceModel, text: str) -> tuple[list[dict[str, Any]], 
         if speaker and speaker == voice.speaker and not is_pronoun(speaker):
             named.append(speaker)
         terms = loaded_terms(texts[row], model.lexicon.find(texts[row]), voice, resolved_quotes, offset=start)
-        record = dict(model.build_record(f"s{row}", probabilities, row, voice, terms, len(texts[row].split())))
+        record = dict(model.build_record(f"s{row}", scores[row], voice, terms, len(texts[row].split())))
         record["start"], record["end"], record["text"] = start, end, texts[row]
         records.append(record)
     return records, named

@@ -76,11 +76,12 @@ class HardCase(StrEnum):
     OFF_TOPIC_MENTION = "off_topic_mention"
 
 
-# The classifier's heads, in the order they appear in records and metrics, with their labels.
+# The classifier's heads, in the order they appear in records and metrics, with their labels
+# as plain strings (records are serialised as they are).
 HEADS: dict[str, tuple[str, ...]] = {
-    "stance": tuple(Stance),
-    "nato": tuple(TargetStance),
-    "russia": tuple(TargetStance),
+    "stance": tuple(label.value for label in Stance),
+    "nato": tuple(label.value for label in TargetStance),
+    "russia": tuple(label.value for label in TargetStance),
 }
 TARGET_HEADS: tuple[str, ...] = ("nato", "russia")
 

@@ -114,14 +114,14 @@ class StanceModel:
         if not texts:
             return []
         features = self.features.transform(texts)
-        probabilities = self.head_probabilities(features)
+        rows = self.score_rows(features)
         records = []
         for row, text in enumerate(texts):
             quotes = attribute_quotes(text, find_quotes(text))
             voice = sentence_voice(text, 0, len(text), quotes)
             terms = loaded_terms(text, self.lexicon.find(text), voice, quotes)
             record = self.build_record(
-                str(ids[row]) if ids is not None else str(row), probabilities, row, voice, terms, len(text.split())
+                str(ids[row]) if ids is not None else str(row), rows[row], voice, terms, len(text.split())
             )
             if explain:
                 record["explanation"] = self.explain(text, features[row], record["stance"])
@@ -131,18 +131,17 @@ class StanceModel:
     def build_record(
         self,
         identifier: str,
-        probabilities: dict[str, npt.NDArray[np.float64]],
-        row: int,
+        scores: dict[str, list[float]],
         voice: SentenceVoice,
         terms: list[Any],
         words: int,
     ) -> PredictionRecord:
-        """The record of statement ``row`` from its head probabilities, voice and loaded terms."""
+        """The record of one statement from its per-head scores (guide label order), voice and terms."""
         results: dict[str, HeadResult] = {}
         for name, (labels, _) in zip(self.heads.heads, self._label_orders, strict=True):
-            scores = probabilities[name][row].tolist()
-            best = max(range(len(labels)), key=scores.__getitem__)
-            results[name] = {"label": labels[best], "score": scores[best], "scores": dict(zip(labels, scores, strict=True))}
+            head_scores = scores[name]
+            best = head_scores.index(max(head_scores))
+            results[name] = {"label": labels[best], "score": head_scores[best], "scores": dict(zip(labels, head_scores))}
         stance = results["stance"]
         return {
             "id": identifier,
@@ -155,6 +154,11 @@ class StanceModel:
             "loaded_terms": terms,
             "framing": framing(terms, words),
         }
+
+    def score_rows(self, features: sparse.csr_matrix) -> list[dict[str, list[float]]]:
+        """Per statement, each head's scores in the guide's label order, as plain floats."""
+        tables = {name: table.tolist() for name, table in self.head_probabilities(features).items()}
+        return [{name: table[row] for name, table in tables.items()} for row in range(features.shape[0])]
 
     def explain(self, text: str, row: sparse.csr_matrix, stance: str) -> list[dict[str, Any]]:
         """The n-grams that pushed the stance head toward ``stance`` most."""

@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     rate_limit: str = Field("1200/minute", description="Per-key (or per-client) limit, in the 'limits' notation.")
     rate_limit_enabled: bool | None = Field(None, description="Default: on whenever API keys are on.")
     cors_origins: Annotated[tuple[str, ...], NoDecode] = Field((), description="Comma-separated allowed origins; CORS is off when empty.")
+    access_log: bool = Field(True, description="Write one structured JSON log line per request.")
+    predict_in_event_loop: bool = Field(
+        True, description="Run /v1/predict inline in the event loop (faster for sub-millisecond predictions; see "
+        "docs/performance.md) instead of in the thread pool."
+    )
     exit_on_bad_model: bool = Field(
         True, description="Stop at start-up when the model cannot be loaded; if false, serve with /readyz false and 503s."
     )
