@@ -24,6 +24,7 @@ test: setup lint pytest
 
 lint: setup
 	$(BIN)/ruff check model training service stancewatch tests benchmarks
+	$(BIN)/ruff format --check model training service stancewatch tests benchmarks
 	$(BIN)/mypy
 
 pytest: setup

@@ -54,16 +54,29 @@ def main() -> None:
     stance_seconds = best_of(2, stance)
     found = sum(len(lexicon.find(t)) for t in texts)
     added = (matcher_seconds + segment_seconds) / stance_seconds
-    print(f"lexicon benchmark: {len(texts):,} corpus statements, {len(lexicon.entries)} entries, "
-          f"{len(patterns)} patterns and exclusions, {found:,} terms found, one core")
-    print(table([
-        ("one `re` alternation (for scale)", f"{regex_rate:,.0f}/s", f"measured on {len(sample):,} statements"),
-        ("matcher (Aho-Corasick, one pass)", f"{len(texts) / matcher_seconds:,.0f}/s",
-         f"{len(texts) / matcher_seconds / regex_rate:.0f} x the alternation; target >= 200,000/s"),
-        ("segmenter + quotes + voice", f"{len(texts) / segment_seconds:,.0f}/s", ""),
-        ("stance prediction, three heads", f"{len(texts) / stance_seconds:,.0f}/s", "the base the others add to"),
-        ("matcher + segmenter / stance time", f"{added:.1%}", "target <= 25%"),
-    ]))
+    print(
+        f"lexicon benchmark: {len(texts):,} corpus statements, {len(lexicon.entries)} entries, "
+        f"{len(patterns)} patterns and exclusions, {found:,} terms found, one core"
+    )
+    print(
+        table(
+            [
+                ("one `re` alternation (for scale)", f"{regex_rate:,.0f}/s", f"measured on {len(sample):,} statements"),
+                (
+                    "matcher (Aho-Corasick, one pass)",
+                    f"{len(texts) / matcher_seconds:,.0f}/s",
+                    f"{len(texts) / matcher_seconds / regex_rate:.0f} x the alternation; target >= 200,000/s",
+                ),
+                ("segmenter + quotes + voice", f"{len(texts) / segment_seconds:,.0f}/s", ""),
+                (
+                    "stance prediction, three heads",
+                    f"{len(texts) / stance_seconds:,.0f}/s",
+                    "the base the others add to",
+                ),
+                ("matcher + segmenter / stance time", f"{added:.1%}", "target <= 25%"),
+            ]
+        )
+    )
 
 
 if __name__ == "__main__":

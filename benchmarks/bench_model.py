@@ -47,14 +47,22 @@ def main() -> None:
     model.predict([texts[0]])
     single_ms = (time.perf_counter() - started) * 1000
     print(f"stance model benchmark: {len(texts):,} statements from the corpus, batches of {batch}, one core")
-    print(table([
-        ("TF-IDF transform alone (floor)", f"{floor:,.0f}/s", "the fastest any head could be"),
-        ("three heads (stance, nato, russia)", f"{heads:,.0f}/s", f"{heads / floor:.2f} x floor; target >= 10,000/s"),
-        ("full record (+ lexicon, voice)", f"{full:,.0f}/s", f"{full / floor:.2f} x floor"),
-        ("one statement, full record", f"{single_ms:.2f} ms", "latency of a single call"),
-        ("model directory size", f"{size / 1e6:.1f} MB", "target < 20 MB"),
-        ("load time (best of 5)", f"{load_seconds * 1000:.0f} ms", "target < 1000 ms; includes hash checks"),
-    ]))
+    print(
+        table(
+            [
+                ("TF-IDF transform alone (floor)", f"{floor:,.0f}/s", "the fastest any head could be"),
+                (
+                    "three heads (stance, nato, russia)",
+                    f"{heads:,.0f}/s",
+                    f"{heads / floor:.2f} x floor; target >= 10,000/s",
+                ),
+                ("full record (+ lexicon, voice)", f"{full:,.0f}/s", f"{full / floor:.2f} x floor"),
+                ("one statement, full record", f"{single_ms:.2f} ms", "latency of a single call"),
+                ("model directory size", f"{size / 1e6:.1f} MB", "target < 20 MB"),
+                ("load time (best of 5)", f"{load_seconds * 1000:.0f} ms", "target < 1000 ms; includes hash checks"),
+            ]
+        )
+    )
 
 
 if __name__ == "__main__":

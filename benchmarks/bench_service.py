@@ -29,8 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from common import default_model_dir, statements, table
@@ -47,8 +47,14 @@ def free_port() -> int:
 
 @contextmanager
 def server(command: list[str], env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(command, env={**os.environ, **env}, cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, **env},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -68,22 +74,57 @@ def server(command: list[str], env: dict[str, str], port: int) -> Iterator[subpr
 
 def stancewatch(port: int, model: Path, **settings: str) -> tuple[list[str], dict[str, str]]:
     env = {f"STANCEWATCH_{k.upper()}": v for k, v in settings.items()}
-    return [str(Path(PYTHON).parent / "stancewatch"), "serve", "--model", str(model), "--workers", "2",
-            "--port", str(port)], env
+    return [
+        str(Path(PYTHON).parent / "stancewatch"),
+        "serve",
+        "--model",
+        str(model),
+        "--workers",
+        "2",
+        "--port",
+        str(port),
+    ], env
 
 
 def reference(port: int, factory: str, model: Path) -> tuple[list[str], dict[str, str]]:
-    return [PYTHON, "-m", "uvicorn", f"service_apps:{factory}", "--factory", "--workers", "2", "--port", str(port),
-            "--no-access-log", "--log-level", "warning", "--app-dir", str(Path(__file__).parent)], {
-        "STANCEWATCH_MODEL_DIR": str(model)}
+    return [
+        PYTHON,
+        "-m",
+        "uvicorn",
+        f"service_apps:{factory}",
+        "--factory",
+        "--workers",
+        "2",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--app-dir",
+        str(Path(__file__).parent),
+    ], {"STANCEWATCH_MODEL_DIR": str(model)}
 
 
 def wrk(port: int, body: str, clients: int, seconds: int, path: str = "/v1/predict") -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-                     f"wrk.body = {json.dumps(body)}\n")
-    output = subprocess.run(["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", script.name,
-                             f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+        script.write(
+            f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = {json.dumps(body)}\n'
+        )
+    output = subprocess.run(
+        [
+            "wrk",
+            f"-t{min(2, clients)}",
+            f"-c{clients}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            script.name,
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     os.unlink(script.name)
 
     def latency(label: str) -> float:
@@ -99,13 +140,18 @@ def wrk(port: int, body: str, clients: int, seconds: int, path: str = "/v1/predi
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
         "p50": latency("50%"),
         "p99": latency("99%"),
-        "errors": (int(errors.group(1)) if errors else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
+        "errors": (int(errors.group(1)) if errors else 0)
+        + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
     }
 
 
 def workers(process: subprocess.Popen[bytes]) -> list[int]:
     children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
-    nested = [c for pid in children for c in subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True).stdout.split()]
+    nested = [
+        c
+        for pid in children
+        for c in subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True).stdout.split()
+    ]
     # uvicorn's supervisor spawns the workers; skip its resource tracker (no open sockets of its own).
     return [int(pid) for pid in nested + children if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
 
@@ -124,11 +170,16 @@ def rss_mb(pid: int) -> float:
 
 def healthz_during_batches(port: int, batch_body: str, seconds: int) -> tuple[float, float]:
     """Max and p99 /healthz latency (ms) while 4 clients send maximum-size batches."""
-    load = subprocess.Popen(["wrk", "-t1", "-c4", f"-d{seconds}s", "-s", "/dev/stdin", f"http://127.0.0.1:{port}/v1/predict"],
-                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    load = subprocess.Popen(
+        ["wrk", "-t1", "-c4", f"-d{seconds}s", "-s", "/dev/stdin", f"http://127.0.0.1:{port}/v1/predict"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
     assert load.stdin is not None
-    load.stdin.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-                     f"wrk.body = {json.dumps(batch_body)}\n")
+    load.stdin.write(
+        f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = {json.dumps(batch_body)}\n'
+    )
     load.stdin.close()
     time.sleep(1)
     timings = []
@@ -184,23 +235,54 @@ def main() -> None:
         rss_after = sum(rss_mb(pid) for pid in pids)
 
     rows += [
-        ("ceiling: bare Starlette constant", f"{ceiling['rps']:,.0f} req/s", f"p50 {ceiling['p50']:.2f} ms, p99 {ceiling['p99']:.2f} ms"),
-        ("floor: FastAPI + bare pipeline", f"{floor['rps']:,.0f} req/s", f"p50 {floor['p50']:.2f} ms, p99 {floor['p99']:.2f} ms"),
-        ("full record, async def (inline)", f"{full['rps']:,.0f} req/s",
-         f"p50 {full['p50']:.2f} ms, p99 {full['p99']:.2f} ms; targets >= 1,500 req/s, p99 <= 50 ms"),
-        ("full record, def (thread pool)", f"{threaded['rps']:,.0f} req/s", f"p50 {threaded['p50']:.2f} ms, p99 {threaded['p99']:.2f} ms"),
+        (
+            "ceiling: bare Starlette constant",
+            f"{ceiling['rps']:,.0f} req/s",
+            f"p50 {ceiling['p50']:.2f} ms, p99 {ceiling['p99']:.2f} ms",
+        ),
+        (
+            "floor: FastAPI + bare pipeline",
+            f"{floor['rps']:,.0f} req/s",
+            f"p50 {floor['p50']:.2f} ms, p99 {floor['p99']:.2f} ms",
+        ),
+        (
+            "full record, async def (inline)",
+            f"{full['rps']:,.0f} req/s",
+            f"p50 {full['p50']:.2f} ms, p99 {full['p99']:.2f} ms; targets >= 1,500 req/s, p99 <= 50 ms",
+        ),
+        (
+            "full record, def (thread pool)",
+            f"{threaded['rps']:,.0f} req/s",
+            f"p50 {threaded['p50']:.2f} ms, p99 {threaded['p99']:.2f} ms",
+        ),
         ("full / ceiling", f"{full['rps'] / ceiling['rps']:.2f}", "share of the framework's ceiling"),
-        ("full / floor", f"{full['rps'] / floor['rps']:.2f}", "target >= 0.5 (full record within 2x of the bare pipeline)"),
+        (
+            "full / floor",
+            f"{full['rps'] / floor['rps']:.2f}",
+            "target >= 0.5 (full record within 2x of the bare pipeline)",
+        ),
         ("one client, p50", f"{single['p50']:.2f} ms", f"p99 {single['p99']:.2f} ms; target p50 <= 2 ms"),
         ("batches of 100, 8 clients", f"{batch['rps'] * 100:,.0f} stmt/s", "target >= 20,000 statements/s"),
-        ("/healthz during 256-statement batches", f"max {stall_max:.1f} ms", f"p99 {stall_p99:.1f} ms; target max <= 100 ms"),
-        ("CPU per worker (32 clients)", " / ".join(f"{c:.1f} s" for c in cpu_used),
-         f"over {args.seconds} s; spread {min(cpu_used) / max(cpu_used):.0%} of the busier worker"),
+        (
+            "/healthz during 256-statement batches",
+            f"max {stall_max:.1f} ms",
+            f"p99 {stall_p99:.1f} ms; target max <= 100 ms",
+        ),
+        (
+            "CPU per worker (32 clients)",
+            " / ".join(f"{c:.1f} s" for c in cpu_used),
+            f"over {args.seconds} s; spread {min(cpu_used) / max(cpu_used):.0%} of the busier worker",
+        ),
         (f"soak {args.soak} s at 32 clients", f"{soak['rps']:,.0f} req/s", f"errors {full['errors'] + soak['errors']}"),
-        ("worker RSS before / after soak", f"{rss_before:.0f} / {rss_after:.0f} MB",
-         f"change {rss_after / rss_before - 1:+.1%}; target within 10%"),
+        (
+            "worker RSS before / after soak",
+            f"{rss_before:.0f} / {rss_after:.0f} MB",
+            f"change {rss_after / rss_before - 1:+.1%}; target within 10%",
+        ),
     ]
-    print(f"service benchmark: loopback, 2 workers per server, wrk, {os.cpu_count()} cores shared with the load generator")
+    print(
+        f"service benchmark: loopback, 2 workers per server, wrk, {os.cpu_count()} cores shared with the load generator"
+    )
     print(table(rows))
 
 

@@ -166,7 +166,7 @@ def load(directory: Path) -> Artifact:
             pipeline = joblib.load(directory / PIPELINE_FILE)
         except InconsistentVersionWarning as exc:
             raise ArtifactError(f"{exc} {REBUILD_HINT.format(directory=directory)}") from exc
-        except Exception as exc:  # noqa: BLE001 - any unpickling failure is a broken artifact
+        except Exception as exc:
             raise ArtifactError(
                 f"The pipeline in {directory} cannot be loaded ({type(exc).__name__}: {exc}). "
                 + REBUILD_HINT.format(directory=directory)

@@ -28,7 +28,7 @@ from model.labels import HEADS
 
 # Words are runs of letters/digits, keeping inner apostrophes and hyphens ("Putin's",
 # "so-called", "anti-NATO") so that framing words survive as one token.
-TOKEN_PATTERN = r"(?u)\b\w[\w'’-]*\w\b|\b\w\b"
+TOKEN_PATTERN = r"(?u)\b\w[\w'’-]*\w\b|\b\w\b"  # noqa: S105 - a regular expression, not a password
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 UNLABELLED = ""
 
@@ -82,9 +82,7 @@ class MultiHeadClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def fit(self, X: Any, Y: npt.ArrayLike) -> MultiHeadClassifier:
         labels = np.asarray(Y, dtype=object)
         if labels.ndim != 2 or labels.shape[1] != len(self.heads):
-            raise ValueError(
-                f"Y must have one column per head {list(self.heads)}; got shape {labels.shape}."
-            )
+            raise ValueError(f"Y must have one column per head {list(self.heads)}; got shape {labels.shape}.")
         self.estimators_: list[Any] = []
         self.classes_: list[npt.NDArray[Any]] = []
         for column, head in enumerate(self.heads):
@@ -103,7 +101,9 @@ class MultiHeadClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                         "per label. Label more statements with it."
                     )
                 folds = StratifiedKFold(
-                    n_splits=min(self.calibration_folds, int(counts.min())), shuffle=True, random_state=self.random_state
+                    n_splits=min(self.calibration_folds, int(counts.min())),
+                    shuffle=True,
+                    random_state=self.random_state,
                 )
                 estimator = CalibratedClassifierCV(estimator, method=self.calibration, cv=folds, ensemble=False)
             estimator.fit(rows, y)
@@ -149,8 +149,11 @@ class MultiHeadClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                     break
                 columns.append(model.coef_.T)
                 intercepts.append(model.intercept_)
-                betas.append(float(estimator.calibrated_classifiers_[0].calibrators[0].beta_)
-                             if isinstance(estimator, CalibratedClassifierCV) else 1.0)
+                betas.append(
+                    float(estimator.calibrated_classifiers_[0].calibrators[0].beta_)
+                    if isinstance(estimator, CalibratedClassifierCV)
+                    else 1.0
+                )
                 bounds.append((start, start + model.coef_.shape[0]))
                 start += model.coef_.shape[0]
             else:
@@ -201,8 +204,11 @@ class CompiledFeatures:
     def __init__(self, vectorizer: TfidfVectorizer) -> None:
         self.vectorizer = vectorizer
         self.supported = (
-            isinstance(vectorizer, TfidfVectorizer) and vectorizer.norm == "l2" and vectorizer.use_idf
-            and not vectorizer.binary and vectorizer.analyzer == "word"
+            isinstance(vectorizer, TfidfVectorizer)
+            and vectorizer.norm == "l2"
+            and vectorizer.use_idf
+            and not vectorizer.binary
+            and vectorizer.analyzer == "word"
         )
         self.analyzer = vectorizer.build_analyzer()
         self.vocabulary: dict[str, int] = vectorizer.vocabulary_
@@ -282,9 +288,7 @@ def build_pipeline(
             ),
             (
                 "heads",
-                MultiHeadClassifier(
-                    C=C, class_weight=class_weight, calibration=calibration, random_state=random_state
-                ),
+                MultiHeadClassifier(C=C, class_weight=class_weight, calibration=calibration, random_state=random_state),
             ),
         ]
     )

@@ -130,8 +130,13 @@ def _speakers(sentences: list[dict[str, Any]]) -> list[dict[str, Any]]:
         speaker = record["speaker"] if record["voice"] != Voice.AUTHOR else "(author)"
         row = table.setdefault(
             speaker,
-            {"speaker": speaker, "sentences": 0, "voices": Counter(), "stance": Counter({label: 0 for label in HEADS["stance"]}),
-             "loaded_terms": 0},
+            {
+                "speaker": speaker,
+                "sentences": 0,
+                "voices": Counter(),
+                "stance": Counter(dict.fromkeys(HEADS["stance"], 0)),
+                "loaded_terms": 0,
+            },
         )
         row["sentences"] += 1
         row["voices"][record["voice"]] += 1
@@ -156,9 +161,9 @@ def _document_framing(terms: list[LoadedTerm], words: int) -> dict[str, Any]:
 
 def _document_stance(sentences: list[dict[str, Any]]) -> dict[str, Any]:
     labels = HEADS["stance"]
-    counts = Counter({label: 0 for label in labels})
-    author = Counter({label: 0 for label in labels})
-    reported = Counter({label: 0 for label in labels})
+    counts = Counter(dict.fromkeys(labels, 0))
+    author = Counter(dict.fromkeys(labels, 0))
+    reported = Counter(dict.fromkeys(labels, 0))
     for record in sentences:
         counts[record["stance"]] += 1
         (author if record["voice"] == Voice.AUTHOR else reported)[record["stance"]] += 1

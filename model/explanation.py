@@ -20,7 +20,8 @@ def centred_coefficients(coef: npt.NDArray[np.float64]) -> npt.NDArray[np.float6
     """Per-class coefficients minus their mean over classes (binary models get ``[-w, w]``)."""
     if coef.shape[0] == 1:
         coef = np.vstack([-coef[0], coef[0]]) / 2
-    return coef - coef.mean(axis=0, keepdims=True)
+    centred: npt.NDArray[np.float64] = coef - coef.mean(axis=0, keepdims=True)
+    return centred
 
 
 def token_spans(text: str) -> list[tuple[str, int, int]]:

@@ -81,7 +81,8 @@ class Lexicon:
         problems = _structural_problems(self.entries)
         if problems:
             raise LexiconError(
-                "The lexicon has errors:\n  " + "\n  ".join(problems)
+                "The lexicon has errors:\n  "
+                + "\n  ".join(problems)
                 + "\nFix data/lexicon/terms.toml and run `stancewatch lexicon check`."
             )
         self._automaton = ahocorasick.Automaton()
@@ -123,9 +124,13 @@ class Lexicon:
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise LexiconError(f"{terms_path} is not valid TOML: {exc}.") from exc
         header = document.get("lexicon", {})
-        entries = tuple(_parse_entry(terms_path, position, table) for position, table in enumerate(document.get("entry", []), 1))
+        entries = tuple(
+            _parse_entry(terms_path, position, table) for position, table in enumerate(document.get("entry", []), 1)
+        )
         version = hashlib.sha256(terms_bytes + b"\0" + targets_bytes).hexdigest()[:16]
-        return cls(entries=entries, targets=TargetTable.load(targets_path), version=version, name=header.get("name", cls.name))
+        return cls(
+            entries=entries, targets=TargetTable.load(targets_path), version=version, name=header.get("name", cls.name)
+        )
 
     def find(self, text: str) -> list[Match]:
         """Every loaded term in ``text``, in order, with exclusions applied and targets resolved.
@@ -198,7 +203,9 @@ class Lexicon:
             "version": self.version,
             "categories": [str(category) for category in Category],
             "entries": [entry.as_dict() for entry in self.entries],
-            "targets": {name: sorted(a for a, n in self.targets.aliases.items() if n == name) for name in self.targets.names},
+            "targets": {
+                name: sorted(a for a, n in self.targets.aliases.items() if n == name) for name in self.targets.names
+            },
         }
 
 
@@ -211,7 +218,7 @@ def _parse_entry(path: Path, position: int, table: dict[str, Any]) -> Entry:
     if not isinstance(entry_id, str) or not _ID_RE.match(entry_id):
         raise LexiconError(f"{where}: 'id' must be a snake_case string; got {entry_id!r}.")
     try:
-        category = Category(table.get("category"))
+        category = Category(str(table.get("category")))
     except ValueError:
         raise LexiconError(
             f"{where}: unknown category {table.get('category')!r}. Allowed values: {[str(c) for c in Category]}."

@@ -52,7 +52,9 @@ class StanceModel:
             labels = HEADS[name]
             missing = [label for label in labels if label not in list(classes)]
             if missing:
-                raise InputError(f"Head {name!r} was trained without labels {missing}; retrain with every label present.")
+                raise InputError(
+                    f"Head {name!r} was trained without labels {missing}; retrain with every label present."
+                )
             self._label_orders.append((labels, np.array([list(classes).index(label) for label in labels])))
         self._feature_names: npt.NDArray[Any] | None = None
         self._coefficients: list[npt.NDArray[np.float64]] | None = None
@@ -141,7 +143,11 @@ class StanceModel:
         for name, (labels, _) in zip(self.heads.heads, self._label_orders, strict=True):
             head_scores = scores[name]
             best = head_scores.index(max(head_scores))
-            results[name] = {"label": labels[best], "score": head_scores[best], "scores": dict(zip(labels, head_scores))}
+            results[name] = {
+                "label": labels[best],
+                "score": head_scores[best],
+                "scores": dict(zip(labels, head_scores, strict=True)),
+            }
         stance = results["stance"]
         return {
             "id": identifier,

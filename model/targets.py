@@ -23,15 +23,65 @@ _BEFORE_GAP = re.compile(r"^(?:'s|s'|')?((?:\s+[a-z][\w-]*){0,2})\s+$")
 # Words that end a noun phrase: an alias before them does not qualify the term after them
 # ("Cuba and the regime", "Moscow backs regimes").
 _PHRASE_BREAKS = frozenset(
-    "a an the and or but nor with without to from by for of on in at as that which who whom "
-    "is are was were be been has have had will would can could should may might must "
-    "not no than then also its their his her our your this these those".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "with",
+        "without",
+        "to",
+        "from",
+        "by",
+        "for",
+        "of",
+        "on",
+        "in",
+        "at",
+        "as",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "not",
+        "no",
+        "than",
+        "then",
+        "also",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "this",
+        "these",
+        "those",
+    ]
 )
 # After the term: "regime in Havana", "dictatorship of Nicolás Maduro", "junta led by ...", or
 # an adjective-like term right before its noun ("Russophobic Lithuania", "so-called Ukrainian state").
-_AFTER_GAP = re.compile(
-    r"^\s+(?:(?:in|of|led by|under|run by|headed by)\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?)?$"
-)
+_AFTER_GAP = re.compile(r"^\s+(?:(?:in|of|led by|under|run by|headed by)\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?)?$")
 _WINDOW = 48
 
 
@@ -56,8 +106,7 @@ class TargetTable:
                     raise LexiconError(f"Target {name!r} has an empty alias. Remove it.")
                 if aliases.get(alias, name) != name:
                     raise LexiconError(
-                        f"Alias {alias!r} belongs to both {aliases[alias]!r} and {name!r}. "
-                        "Keep it under one target."
+                        f"Alias {alias!r} belongs to both {aliases[alias]!r} and {name!r}. Keep it under one target."
                     )
                 aliases[alias] = name
         automaton = ahocorasick.Automaton()
@@ -73,7 +122,9 @@ class TargetTable:
         try:
             document = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise LexiconError(f"Cannot read the target table {path}: {exc}. Fix the file or restore it from git.") from exc
+            raise LexiconError(
+                f"Cannot read the target table {path}: {exc}. Fix the file or restore it from git."
+            ) from exc
         mapping: dict[str, list[str]] = {}
         for position, table in enumerate(document.get("target", []), 1):
             name = table.get("name")
@@ -106,14 +157,17 @@ class TargetTable:
         best = ""
         best_distance = _WINDOW + 1
         for alias_start, alias_end, name in aliases:
-            if alias_end < start and start - alias_end <= _WINDOW:
-                if _qualifies(lowered[alias_end:start]):
-                    distance = start - alias_end
-                    if distance < best_distance:
-                        best, best_distance = name, distance
-            elif alias_start >= end and alias_start - end <= _WINDOW and not best:
-                if _AFTER_GAP.match(lowered[end:alias_start]):
-                    return name
+            if alias_end < start and start - alias_end <= _WINDOW and _qualifies(lowered[alias_end:start]):
+                distance = start - alias_end
+                if distance < best_distance:
+                    best, best_distance = name, distance
+            elif (
+                alias_start >= end
+                and alias_start - end <= _WINDOW
+                and not best
+                and _AFTER_GAP.match(lowered[end:alias_start])
+            ):
+                return name
         return best
 
 

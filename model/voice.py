@@ -16,21 +16,147 @@ from dataclasses import dataclass
 
 from model.labels import Voice
 
-REPORTING_VERBS = (
-    "said says say told tells tell warned warns asserted asserts added adds claimed claims "
-    "stated states argued argues insisted insists declared declares noted notes stressed stresses "
-    "emphasized emphasizes emphasised emphasises accused accuses alleged alleges charged charges "
-    "maintained maintains wrote writes tweeted tweets posted posts announced announces explained "
-    "explains urged urges denied denies acknowledged acknowledges admitted admits suggested suggests "
-    "contended contends countered counters replied replies responded responds observed observes "
-    "remarked remarks complained complains lamented laments threatened threatens vowed vows "
-    "pledged pledges promised promises reiterated reiterates underlined underlines underscored "
-    "underscores highlighted highlights recalled recalls affirmed affirms reaffirmed reaffirms "
-    "concluded concludes predicted predicts conceded concedes confirmed confirms believes believe "
-    "thinks think considers consider called calls demanded demands condemned condemns "
-    "criticized criticizes criticised criticises blamed blames rejected rejects dismissed dismisses "
-    "argue note describe described describes reported reports insist warn claim point pointed points"
-).split()
+REPORTING_VERBS = [
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "tell",
+    "warned",
+    "warns",
+    "asserted",
+    "asserts",
+    "added",
+    "adds",
+    "claimed",
+    "claims",
+    "stated",
+    "states",
+    "argued",
+    "argues",
+    "insisted",
+    "insists",
+    "declared",
+    "declares",
+    "noted",
+    "notes",
+    "stressed",
+    "stresses",
+    "emphasized",
+    "emphasizes",
+    "emphasised",
+    "emphasises",
+    "accused",
+    "accuses",
+    "alleged",
+    "alleges",
+    "charged",
+    "charges",
+    "maintained",
+    "maintains",
+    "wrote",
+    "writes",
+    "tweeted",
+    "tweets",
+    "posted",
+    "posts",
+    "announced",
+    "announces",
+    "explained",
+    "explains",
+    "urged",
+    "urges",
+    "denied",
+    "denies",
+    "acknowledged",
+    "acknowledges",
+    "admitted",
+    "admits",
+    "suggested",
+    "suggests",
+    "contended",
+    "contends",
+    "countered",
+    "counters",
+    "replied",
+    "replies",
+    "responded",
+    "responds",
+    "observed",
+    "observes",
+    "remarked",
+    "remarks",
+    "complained",
+    "complains",
+    "lamented",
+    "laments",
+    "threatened",
+    "threatens",
+    "vowed",
+    "vows",
+    "pledged",
+    "pledges",
+    "promised",
+    "promises",
+    "reiterated",
+    "reiterates",
+    "underlined",
+    "underlines",
+    "underscored",
+    "underscores",
+    "highlighted",
+    "highlights",
+    "recalled",
+    "recalls",
+    "affirmed",
+    "affirms",
+    "reaffirmed",
+    "reaffirms",
+    "concluded",
+    "concludes",
+    "predicted",
+    "predicts",
+    "conceded",
+    "concedes",
+    "confirmed",
+    "confirms",
+    "believes",
+    "believe",
+    "thinks",
+    "think",
+    "considers",
+    "consider",
+    "called",
+    "calls",
+    "demanded",
+    "demands",
+    "condemned",
+    "condemns",
+    "criticized",
+    "criticizes",
+    "criticised",
+    "criticises",
+    "blamed",
+    "blames",
+    "rejected",
+    "rejects",
+    "dismissed",
+    "dismisses",
+    "argue",
+    "note",
+    "describe",
+    "described",
+    "describes",
+    "reported",
+    "reports",
+    "insist",
+    "warn",
+    "claim",
+    "point",
+    "pointed",
+    "points",
+]
 _VERB_SET = frozenset(REPORTING_VERBS)
 _VERBS = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True))
 # A speaker phrase: an optional determiner, then up to eight words, capitalised names,
@@ -41,27 +167,211 @@ _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "He", "She", "They"
 _PRONOUNS_LOWER = frozenset(p.lower() for p in _PRONOUNS)
 # Words that cannot end or sit inside a speaker phrase: they start a clause instead.
 _CLAUSE_WORDS = frozenset(
-    "that which who whom whose when while if because although though after before since as "
-    "and but or so then also further again not never has have had is are was were be been will would can could "
-    "should must may might do does did this these those there here what why how".split()
+    [
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "while",
+        "if",
+        "because",
+        "although",
+        "though",
+        "after",
+        "before",
+        "since",
+        "as",
+        "and",
+        "but",
+        "or",
+        "so",
+        "then",
+        "also",
+        "further",
+        "again",
+        "not",
+        "never",
+        "has",
+        "have",
+        "had",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "must",
+        "may",
+        "might",
+        "do",
+        "does",
+        "did",
+        "this",
+        "these",
+        "those",
+        "there",
+        "here",
+        "what",
+        "why",
+        "how",
+    ]
 )
 # The head of a speaker phrase is a name (capitalised), an acronym in brackets, or one of these.
 SPEAKER_NOUNS = frozenset(
-    """
-    ministry ministries minister ministers spokesman spokeswoman spokesperson spokespeople official officials
-    government governments president presidents leader leaders analyst analysts expert experts critic critics
-    source sources diplomat diplomats envoy envoys ambassador ambassadors delegation delegations delegate delegates
-    army military commander commanders general generals embassy council parliament lawmakers legislators deputies
-    deputy senator senators press media television outlet outlets agency agencies newspaper newspapers daily
-    channel broadcaster statement communique communiqué report administration office service services secretary
-    chancellor premier chief head mayor governor bishop patriarch church activist activists protesters veterans
-    observers monitors inspectors investigators prosecutors prosecutor court judge union bloc alliance side
-    authorities party opposition campaigners economists scholars historians researchers commentators columnist
-    editorial host anchor blogger bloggers residents soldier soldiers farmers officer officers negotiators
-    negotiator mediators mediator staff aide aides adviser advisers advisor advisors chairman chairwoman chair
-    speaker presidency cabinet department foreign spokespersons representative representatives envoy
-    he she they we i it
-    """.split()
+    [
+        "ministry",
+        "ministries",
+        "minister",
+        "ministers",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "spokespeople",
+        "official",
+        "officials",
+        "government",
+        "governments",
+        "president",
+        "presidents",
+        "leader",
+        "leaders",
+        "analyst",
+        "analysts",
+        "expert",
+        "experts",
+        "critic",
+        "critics",
+        "source",
+        "sources",
+        "diplomat",
+        "diplomats",
+        "envoy",
+        "envoys",
+        "ambassador",
+        "ambassadors",
+        "delegation",
+        "delegations",
+        "delegate",
+        "delegates",
+        "army",
+        "military",
+        "commander",
+        "commanders",
+        "general",
+        "generals",
+        "embassy",
+        "council",
+        "parliament",
+        "lawmakers",
+        "legislators",
+        "deputies",
+        "deputy",
+        "senator",
+        "senators",
+        "press",
+        "media",
+        "television",
+        "outlet",
+        "outlets",
+        "agency",
+        "agencies",
+        "newspaper",
+        "newspapers",
+        "daily",
+        "channel",
+        "broadcaster",
+        "statement",
+        "communique",
+        "communiqué",
+        "report",
+        "administration",
+        "office",
+        "service",
+        "services",
+        "secretary",
+        "chancellor",
+        "premier",
+        "chief",
+        "head",
+        "mayor",
+        "governor",
+        "bishop",
+        "patriarch",
+        "church",
+        "activist",
+        "activists",
+        "protesters",
+        "veterans",
+        "observers",
+        "monitors",
+        "inspectors",
+        "investigators",
+        "prosecutors",
+        "prosecutor",
+        "court",
+        "judge",
+        "union",
+        "bloc",
+        "alliance",
+        "side",
+        "authorities",
+        "party",
+        "opposition",
+        "campaigners",
+        "economists",
+        "scholars",
+        "historians",
+        "researchers",
+        "commentators",
+        "columnist",
+        "editorial",
+        "host",
+        "anchor",
+        "blogger",
+        "bloggers",
+        "residents",
+        "soldier",
+        "soldiers",
+        "farmers",
+        "officer",
+        "officers",
+        "negotiators",
+        "negotiator",
+        "mediators",
+        "mediator",
+        "staff",
+        "aide",
+        "aides",
+        "adviser",
+        "advisers",
+        "advisor",
+        "advisors",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "speaker",
+        "presidency",
+        "cabinet",
+        "department",
+        "foreign",
+        "spokespersons",
+        "representative",
+        "representatives",
+        "envoy",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "it",
+    ]
 )
 _OPENERS = {"“": "”", "«": "»", "‘": "’", '"': '"', "'": "'", "„": "“"}
 _CLOSERS = frozenset(_OPENERS.values())
@@ -84,7 +394,9 @@ _REPORTED = re.compile(
     rf"(?:\s+(?:on|in|at|during|after)\s+[A-Z0-9][\w'’-]*(?:\s+\d+)?)?(?=\s+\S))"
 )
 _REPORTED_TRAILING = re.compile(rf",\s+(?P<speaker>{_SPEAKER}?)\s+(?:{_VERBS})\b[^,;]{{0,40}}[.!?]?$")
-_ACCORDING = re.compile(rf"\b(?:[Aa]ccording to|[Ii]n the view of|[Ii]n the words of)\s+(?P<speaker>{_SPEAKER}?)\s*(?:,|$)")
+_ACCORDING = re.compile(
+    rf"\b(?:[Aa]ccording to|[Ii]n the view of|[Ii]n the words of)\s+(?P<speaker>{_SPEAKER}?)\s*(?:,|$)"
+)
 _WORDS_IN_QUOTE_MIN = 4
 
 
@@ -185,8 +497,12 @@ def attribute_quotes(text: str, quotes: list[tuple[int, int]]) -> list[Quote]:
     for start, end in quotes:
         short = len(text[start + 1 : end - 1].split()) < _WORDS_IN_QUOTE_MIN
         speaker = _speaker_after(text, end) or _speaker_before(text, start, strict=short)
-        if not speaker and not short and attributed and not attributed[-1].is_scare_quote and _continues(
-            text, attributed[-1].end, start
+        if (
+            not speaker
+            and not short
+            and attributed
+            and not attributed[-1].is_scare_quote
+            and _continues(text, attributed[-1].end, start)
         ):
             speaker = attributed[-1].speaker  # a quote resumed after its attribution
         attributed.append(Quote(start, end, speaker))
@@ -294,7 +610,9 @@ def sentence_voice(text: str, start: int, end: int, quotes: list[Quote]) -> Sent
         share = _visible(text[overlap_start:overlap_end]) / sentence_chars
         if share > best_share:
             best, best_share = quote, share
-    if best is not None and (best_share >= 0.3 or len(text[max(best.start, start):min(best.end, end)].split()) >= _WORDS_IN_QUOTE_MIN):
+    if best is not None and (
+        best_share >= 0.3 or len(text[max(best.start, start) : min(best.end, end)].split()) >= _WORDS_IN_QUOTE_MIN
+    ):
         return SentenceVoice(Voice.QUOTED, best.speaker)
     sentence = text[start:end]
     for pattern in (_REPORTED, _ACCORDING):

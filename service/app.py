@@ -5,7 +5,6 @@ routes are plain ``def`` (they run in the thread pool and never block the event 
 worker processes (``stancewatch serve --workers N``).
 """
 
-
 # No `from __future__ import annotations` here: FastAPI reads the route signatures at run time, and
 # the request classes are built per app (with its limits), so they must not be strings.
 import logging
@@ -25,7 +24,7 @@ from model.exceptions import ArtifactError, LexiconError, ModelNotReadyError
 from model.locations import DEFAULT_MODEL_DIR
 from model.predictor import StanceModel
 from service import metrics
-from service.errors import APIError, install
+from service.errors import install
 from service.logs import configure_logging
 from service.middleware import RequestMiddleware
 from service.schemas import ERROR_RESPONSES, AnalyzeResponse, Health, PredictResponse, Readiness, request_models
@@ -92,7 +91,9 @@ def create_app(settings: Settings | None = None, model: StanceModel | None = Non
                 if settings.exit_on_bad_model:
                     raise
         if settings.host not in LOCAL_HOSTS and not settings.keys_required:
-            log.warning("serving on %s without API keys: set STANCEWATCH_API_KEYS or STANCEWATCH_API_KEY_FILE", settings.host)
+            log.warning(
+                "serving on %s without API keys: set STANCEWATCH_API_KEYS or STANCEWATCH_API_KEY_FILE", settings.host
+            )
         yield
         log.info("shutting down")
 
@@ -108,24 +109,34 @@ def create_app(settings: Settings | None = None, model: StanceModel | None = Non
     app.state.access = AccessControl(settings)
     install(app)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
-                           allow_headers=["Content-Type", "X-API-Key", "Authorization", "X-Request-ID"])
-    app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes, access_log_enabled=settings.access_log)
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "X-API-Key", "Authorization", "X-Request-ID"],
+        )
+    app.add_middleware(
+        RequestMiddleware, max_body_bytes=settings.max_body_bytes, access_log_enabled=settings.access_log
+    )
 
     protected = [Depends(check_access)]
-    PredictRequest, AnalyzeRequest = request_models(  # noqa: N806 - they are classes
+    PredictRequest, AnalyzeRequest = request_models(
         settings.max_texts_per_request, settings.max_chars_per_text, settings.max_article_chars
     )
 
     def run_predict(body: Any, model: StanceModel) -> JSONBytes:
         texts = [instance.text for instance in body.instances]
-        ids = [instance.id if instance.id is not None else str(position) for position, instance in enumerate(body.instances)]
+        ids = [
+            instance.id if instance.id is not None else str(position)
+            for position, instance in enumerate(body.instances)
+        ]
         records = model.predict(texts, ids=ids, explain=body.explain)
         metrics.observe_records(records)
         return JSONBytes({"model": model.info, "predictions": records})
 
-    predict_route = app.post("/v1/predict", response_model=PredictResponse, responses=ERROR_RESPONSES,
-                             dependencies=protected)
+    predict_route = app.post(
+        "/v1/predict", response_model=PredictResponse, responses=ERROR_RESPONSES, dependencies=protected
+    )
     if settings.predict_in_event_loop:
         # Measured (benchmarks/bench_service.py, docs/performance.md): a prediction of a few
         # hundred microseconds costs less than the hop to the thread pool, so running it inline
@@ -136,6 +147,7 @@ def create_app(settings: Settings | None = None, model: StanceModel | None = Non
             """Predict stance, per-target stance, voice and loaded terms for 1 to N statements."""
             return run_predict(body, model)
     else:
+
         @predict_route
         def predict_in_thread(body: PredictRequest, model: ModelDep) -> JSONBytes:  # type: ignore[valid-type]
             """Predict stance, per-target stance, voice and loaded terms for 1 to N statements."""
@@ -144,9 +156,10 @@ def create_app(settings: Settings | None = None, model: StanceModel | None = Non
     @app.post("/v1/analyze", response_model=AnalyzeResponse, responses=ERROR_RESPONSES, dependencies=protected)
     def analyze(body: AnalyzeRequest, model: ModelDep) -> JSONBytes:  # type: ignore[valid-type]
         """Analyse one article: sentence records, speakers, framing and a document stance."""
-        result = analyze_document(model, body.text, title=body.title)
+        article: Any = body
+        result = analyze_document(model, article.text, title=article.title)
         metrics.observe_records(result["sentences"])
-        return JSONBytes({"model": model.info, "id": body.id, **result})
+        return JSONBytes({"model": model.info, "id": article.id, **result})
 
     @app.get("/v1/model", dependencies=protected)
     def model_card(model: ModelDep) -> JSONBytes:

@@ -39,9 +39,14 @@ def register(subparsers: Any, ensure_model: EnsureModel) -> None:
     parser.add_argument("-o", "--output", help="output file (default: INPUT.scored.EXT; - for stdout)")
     parser.add_argument("--text-column", default="text")
     parser.add_argument("--id-column")
-    parser.add_argument("--format", choices=["csv", "tsv", "jsonl", "parquet"], help="input format (default: by extension)")
-    parser.add_argument("--output-format", choices=["csv", "tsv", "jsonl", "parquet"],
-                        help="output format (default: by extension, else the input's)")
+    parser.add_argument(
+        "--format", choices=["csv", "tsv", "jsonl", "parquet"], help="input format (default: by extension)"
+    )
+    parser.add_argument(
+        "--output-format",
+        choices=["csv", "tsv", "jsonl", "parquet"],
+        help="output format (default: by extension, else the input's)",
+    )
     parser.add_argument("--encoding", default="utf-8", help="text encoding of CSV/TSV input and output")
     parser.add_argument("--chunk-size", type=int, default=5_000, help="rows per chunk (memory is bounded by it)")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
@@ -53,8 +58,12 @@ def register(subparsers: Any, ensure_model: EnsureModel) -> None:
     parser.add_argument("--explain", action="store_true", help="add an explanation column")
     parser.add_argument("--prefix", default="", help="prefix for the appended column names")
     parser.add_argument("--resume", action="store_true", help="finish an interrupted run from its last chunk")
-    parser.add_argument("--on-bad-line", choices=["continue", "stop"], default="continue",
-                        help="on a malformed line: keep the row with an error and go on (default), or stop")
+    parser.add_argument(
+        "--on-bad-line",
+        choices=["continue", "stop"],
+        default="continue",
+        help="on a malformed line: keep the row with an error and go on (default), or stop",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR)
     parser.set_defaults(handler=lambda args: run_score(args, ensure_model))
@@ -91,10 +100,23 @@ def run_serve(args: argparse.Namespace, ensure_model: EnsureModel) -> int:
 def run_score(args: argparse.Namespace, ensure_model: EnsureModel) -> int:
     model_dir = ensure_model(args.model)
     options = ScoreOptions(
-        input=args.input, output=args.output, format=args.format, output_format=args.output_format,
-        text_column=args.text_column, id_column=args.id_column, encoding=args.encoding, chunk_size=args.chunk_size,
-        jobs=args.jobs, report=args.report, group_by=args.group_by, date_column=args.date_column,
-        explain=args.explain, prefix=args.prefix, resume=args.resume, quiet=args.quiet, on_bad_line=args.on_bad_line,
+        input=args.input,
+        output=args.output,
+        format=args.format,
+        output_format=args.output_format,
+        text_column=args.text_column,
+        id_column=args.id_column,
+        encoding=args.encoding,
+        chunk_size=args.chunk_size,
+        jobs=args.jobs,
+        report=args.report,
+        group_by=args.group_by,
+        date_column=args.date_column,
+        explain=args.explain,
+        prefix=args.prefix,
+        resume=args.resume,
+        quiet=args.quiet,
+        on_bad_line=args.on_bad_line,
     )
     try:
         if args.engine == "dask":

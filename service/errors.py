@@ -18,9 +18,20 @@ from model.exceptions import InputError, ModelNotReadyError, StancewatchError
 
 log = logging.getLogger("stancewatch.service")
 
-_STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                 406: "not_acceptable", 413: "too_large", 415: "unsupported_media_type", 422: "invalid_request",
-                 429: "rate_limited", 500: "internal_error", 503: "not_ready"}
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "not_ready",
+}
 
 
 # Pydantic error types that mean "over a size limit": answered 413, not 422.
@@ -42,8 +53,9 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
-def _describe_validation(errors: list[Any], lead: str = "Invalid request.",
-                         advice: str = "See /docs for the request schema.") -> str:
+def _describe_validation(
+    errors: list[Any], lead: str = "Invalid request.", advice: str = "See /docs for the request schema."
+) -> str:
     parts = []
     for error in errors[:5]:
         location = ".".join(str(item) for item in error.get("loc", ()) if item != "body") or "body"
@@ -64,7 +76,9 @@ def install(app: FastAPI) -> None:
         errors = list(exc.errors())
         if any(error.get("type") in _SIZE_ERRORS for error in errors):
             too_large = [error for error in errors if error.get("type") in _SIZE_ERRORS]
-            message = _describe_validation(too_large, "Request too large.", "Split it into smaller requests (limits: /docs).")
+            message = _describe_validation(
+                too_large, "Request too large.", "Split it into smaller requests (limits: /docs)."
+            )
             return error_response(413, "too_large", message)
         return error_response(422, "invalid_request", _describe_validation(errors))
 
@@ -93,4 +107,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("unhandled error", exc_info=exc, extra={"request_id": request.scope.get("request_id", "")})
-        return error_response(500, "internal_error", "Internal error; the request id in X-Request-ID identifies it in the logs.")
+        return error_response(
+            500, "internal_error", "Internal error; the request id in X-Request-ID identifies it in the logs."
+        )

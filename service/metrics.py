@@ -10,10 +10,11 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client import multiprocess
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 
-REQUESTS = Counter("stancewatch_requests_total", "HTTP requests by route, method and status.", ["route", "method", "status"])
+REQUESTS = Counter(
+    "stancewatch_requests_total", "HTTP requests by route, method and status.", ["route", "method", "status"]
+)
 LATENCY = Histogram(
     "stancewatch_request_seconds",
     "HTTP request latency by route.",
@@ -21,7 +22,9 @@ LATENCY = Histogram(
     buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0),
 )
 PREDICTIONS = Counter("stancewatch_predictions_total", "Statements predicted, by head and label.", ["head", "label"])
-LOADED_TERMS = Counter("stancewatch_loaded_terms_total", "Loaded terms found, by category and voice.", ["category", "voice"])
+LOADED_TERMS = Counter(
+    "stancewatch_loaded_terms_total", "Loaded terms found, by category and voice.", ["category", "voice"]
+)
 
 
 def observe_records(records: Iterable[Any]) -> None:
@@ -50,6 +53,6 @@ def render() -> tuple[bytes, str]:
     """The metrics exposition and its content type, aggregated over workers when multiprocess."""
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(), CONTENT_TYPE_LATEST

@@ -24,8 +24,20 @@ from service import metrics
 access_log = logging.getLogger("stancewatch.access")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-ROUTES = frozenset({"/v1/predict", "/v1/analyze", "/v1/model", "/v1/lexicon", "/healthz", "/readyz", "/metrics", "/",
-                    "/docs", "/openapi.json"})
+ROUTES = frozenset(
+    {
+        "/v1/predict",
+        "/v1/analyze",
+        "/v1/model",
+        "/v1/lexicon",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/",
+        "/docs",
+        "/openapi.json",
+    }
+)
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -124,6 +136,11 @@ class RequestMiddleware:
 
 async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     payload = json.dumps(body).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})

@@ -29,25 +29,62 @@ def request_models(max_texts: int, max_chars: int, max_article_chars: int) -> tu
         "Instance",
         __config__=strict,
         id=(str | None, Field(None, max_length=200, description="Echoed in the prediction; defaults to the position.")),
-        text=(str, Field(..., min_length=1, max_length=max_chars, pattern=_NOT_BLANK,
-                         description=f"One statement, at most {max_chars} characters (STANCEWATCH_MAX_CHARS_PER_TEXT).")),
+        text=(
+            str,
+            Field(
+                ...,
+                min_length=1,
+                max_length=max_chars,
+                pattern=_NOT_BLANK,
+                description=f"One statement, at most {max_chars} characters (STANCEWATCH_MAX_CHARS_PER_TEXT).",
+            ),
+        ),
     )
     predict = create_model(
         "PredictRequest",
-        __config__=ConfigDict(extra="forbid", strict=True, json_schema_extra={
-            "examples": [{"instances": [{"id": "row-17", "text": EXAMPLE_TEXT}], "explain": False}]}),
-        instances=(list[instance], Field(..., min_length=1, max_length=max_texts,  # type: ignore[valid-type]
-                                         description=f"1 to {max_texts} statements (STANCEWATCH_MAX_TEXTS_PER_REQUEST).")),
-        explain=(bool, Field(False, description="Add the n-grams that pushed the stance decision most, with their spans.")),
+        __config__=ConfigDict(
+            extra="forbid",
+            strict=True,
+            json_schema_extra={"examples": [{"instances": [{"id": "row-17", "text": EXAMPLE_TEXT}], "explain": False}]},
+        ),
+        instances=(
+            list[instance],
+            Field(
+                ...,
+                min_length=1,
+                max_length=max_texts,
+                description=f"1 to {max_texts} statements (STANCEWATCH_MAX_TEXTS_PER_REQUEST).",
+            ),
+        ),
+        explain=(
+            bool,
+            Field(False, description="Add the n-grams that pushed the stance decision most, with their spans."),
+        ),
     )
     analyze = create_model(
         "AnalyzeRequest",
-        __config__=ConfigDict(extra="forbid", strict=True, json_schema_extra={
-            "examples": [{"id": "article-1", "title": "Ministry warns of 'provocations'", "text": EXAMPLE_TEXT}]}),
+        __config__=ConfigDict(
+            extra="forbid",
+            strict=True,
+            json_schema_extra={
+                "examples": [{"id": "article-1", "title": "Ministry warns of 'provocations'", "text": EXAMPLE_TEXT}]
+            },
+        ),
         id=(str | None, Field(None, max_length=200)),
-        title=(str | None, Field(None, max_length=max_article_chars, description="Headline; analysed as its own sentences.")),
-        text=(str, Field(..., min_length=1, max_length=max_article_chars, pattern=_NOT_BLANK,
-                         description=f"Article body, at most {max_article_chars} characters (STANCEWATCH_MAX_ARTICLE_CHARS).")),
+        title=(
+            str | None,
+            Field(None, max_length=max_article_chars, description="Headline; analysed as its own sentences."),
+        ),
+        text=(
+            str,
+            Field(
+                ...,
+                min_length=1,
+                max_length=max_article_chars,
+                pattern=_NOT_BLANK,
+                description=f"Article body, at most {max_article_chars} characters (STANCEWATCH_MAX_ARTICLE_CHARS).",
+            ),
+        ),
     )
     return predict, analyze
 

@@ -51,15 +51,27 @@ class AccessControl:
         if settings.keys_required:
             key = presented_key(request)
             if not key:
-                raise APIError(401, "unauthorized", "An API key is required. Send it in the X-API-Key header.",
-                               {"WWW-Authenticate": "Bearer"})
+                raise APIError(
+                    401,
+                    "unauthorized",
+                    "An API key is required. Send it in the X-API-Key header.",
+                    {"WWW-Authenticate": "Bearer"},
+                )
             if not settings.key_is_valid(key):
-                raise APIError(401, "unauthorized", "The API key is not valid (wrong or revoked). Ask the operator for a key.",
-                               {"WWW-Authenticate": "Bearer"})
+                raise APIError(
+                    401,
+                    "unauthorized",
+                    "The API key is not valid (wrong or revoked). Ask the operator for a key.",
+                    {"WWW-Authenticate": "Bearer"},
+                )
             bucket = key_fingerprint(key)
             request.scope["key_id"] = bucket
         if settings.rate_limited and not self.limiter.hit(self.limit, bucket):
             reset, _ = self.limiter.get_window_stats(self.limit, bucket)
             retry_after = max(1, math.ceil(reset - time.time()))
-            raise APIError(429, "rate_limited", f"Rate limit of {settings.rate_limit} exceeded. Retry after {retry_after} s.",
-                           {"Retry-After": str(retry_after)})
+            raise APIError(
+                429,
+                "rate_limited",
+                f"Rate limit of {settings.rate_limit} exceeded. Retry after {retry_after} s.",
+                {"Retry-After": str(retry_after)},
+            )

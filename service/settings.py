@@ -8,10 +8,10 @@ from __future__ import annotations
 import hmac
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 from model.locations import DEFAULT_MODEL_DIR
 
@@ -24,7 +24,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="STANCEWATCH_", frozen=True)
 
     model_dir: Path = Field(DEFAULT_MODEL_DIR, description="Model directory to serve.")
-    host: str = Field("127.0.0.1", description="Address the server binds; API keys are off by default only on localhost.")
+    host: str = Field(
+        "127.0.0.1", description="Address the server binds; API keys are off by default only on localhost."
+    )
     max_texts_per_request: int = Field(256, ge=1, description="Most instances in one /v1/predict request.")
     max_chars_per_text: int = Field(10_000, ge=1, description="Most characters in one statement.")
     max_article_chars: int = Field(200_000, ge=1, description="Most characters in one /v1/analyze article.")
@@ -33,18 +35,26 @@ class Settings(BaseSettings):
         (), description="Comma-separated API keys; when set (or when api_key_file is), every /v1 call needs one."
     )
     api_key_file: Path | None = Field(None, description="File of API keys, one per line; '#' starts a comment.")
-    revoked_keys: Annotated[tuple[str, ...], NoDecode] = Field((), description="Comma-separated keys refused even if listed.")
-    require_api_keys: bool | None = Field(None, description="Force API keys on or off; default: on when keys are configured.")
+    revoked_keys: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma-separated keys refused even if listed."
+    )
+    require_api_keys: bool | None = Field(
+        None, description="Force API keys on or off; default: on when keys are configured."
+    )
     rate_limit: str = Field("1200/minute", description="Per-key (or per-client) limit, in the 'limits' notation.")
     rate_limit_enabled: bool | None = Field(None, description="Default: on whenever API keys are on.")
-    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field((), description="Comma-separated allowed origins; CORS is off when empty.")
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma-separated allowed origins; CORS is off when empty."
+    )
     access_log: bool = Field(True, description="Write one structured JSON log line per request.")
     predict_in_event_loop: bool = Field(
-        True, description="Run /v1/predict inline in the event loop (faster for sub-millisecond predictions; see "
-        "docs/performance.md) instead of in the thread pool."
+        True,
+        description="Run /v1/predict inline in the event loop (faster for sub-millisecond predictions; see "
+        "docs/performance.md) instead of in the thread pool.",
     )
     exit_on_bad_model: bool = Field(
-        True, description="Stop at start-up when the model cannot be loaded; if false, serve with /readyz false and 503s."
+        True,
+        description="Stop at start-up when the model cannot be loaded; if false, serve with /readyz false and 503s.",
     )
 
     @field_validator("api_keys", "revoked_keys", "cors_origins", mode="before")

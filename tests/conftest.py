@@ -18,7 +18,9 @@ from model.lexicon import Lexicon
 from model.locations import CORPUS_DIR, LEXICON_DIR
 from model.predictor import StanceModel
 
-CORPORA_DIR = Path(os.environ.get("STANCEWATCH_CORPORA_DIR", Path(__file__).resolve().parents[2] / "shared" / "corpora"))
+CORPORA_DIR = Path(
+    os.environ.get("STANCEWATCH_CORPORA_DIR", Path(__file__).resolve().parents[2] / "shared" / "corpora")
+)
 
 TOY_TERMS = """
 [lexicon]
@@ -168,8 +170,13 @@ def default_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from training.train import train
 
     corpora = CORPORA_DIR if CORPORA_DIR.is_dir() else None
-    return train(data=[CORPUS_DIR], out=tmp_path_factory.mktemp("default") / "model", lexicon_dir=LEXICON_DIR,
-                 corpora_dir=corpora, n_jobs=2)
+    return train(
+        data=[CORPUS_DIR],
+        out=tmp_path_factory.mktemp("default") / "model",
+        lexicon_dir=LEXICON_DIR,
+        corpora_dir=corpora,
+        n_jobs=2,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -18,21 +18,27 @@ from training.corpus import load_labelled
 from training.evaluate import evaluate_corpus, evaluate_frame, format_evaluation
 from training.external import CORPORA, DEFAULT_CORPORA_DIR, convert_ruw
 from training.framing_eval import evaluate_babe, evaluate_basil, evaluate_gold, format_framing, read_gold
+from training.train import train
 
 GOLD_FILE = EVAL_DIR / "loaded_terms_gold.jsonl"
 FRAMING_CORPORA = {"basil": evaluate_basil, "babe": evaluate_babe}
-from training.train import train
 
 
 def register(subparsers: Any) -> None:
     """Add the training verbs to the ``stancewatch`` parser."""
     parser = subparsers.add_parser("train", help="train a model from labelled statements")
-    parser.add_argument("--data", type=Path, nargs="+", default=[CORPUS_DIR],
-                        help="labelled .csv/.jsonl files or folders (default: data/corpus)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        nargs="+",
+        default=[CORPUS_DIR],
+        help="labelled .csv/.jsonl files or folders (default: data/corpus)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR, help="model directory to write")
     parser.add_argument("--lexicon", type=Path, default=LEXICON_DIR, help="lexicon folder to build in")
-    parser.add_argument("--corpora-dir", type=Path, default=DEFAULT_CORPORA_DIR,
-                        help="real corpora to score the model on, if present")
+    parser.add_argument(
+        "--corpora-dir", type=Path, default=DEFAULT_CORPORA_DIR, help="real corpora to score the model on, if present"
+    )
     parser.add_argument("--no-search", action="store_true", help="skip the hyper-parameter search")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=1, help="processes for the search")
@@ -41,11 +47,22 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("evaluate", help="score a model on labelled data or a real corpus")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--data", type=Path, nargs="+", help="labelled .csv/.jsonl files or folders")
-    source.add_argument("--corpus", choices=sorted([*CORPORA, *FRAMING_CORPORA]), help="a real corpus from --corpora-dir")
-    source.add_argument("--gold", type=Path, nargs="?", const=GOLD_FILE,
-                        help=f"the loaded-term gold set (default: {GOLD_FILE.relative_to(GOLD_FILE.parents[2])})")
-    parser.add_argument("--split", choices=["train", "test", "all"], default="test",
-                        help="with --data: which rows to score (default: the test split)")
+    source.add_argument(
+        "--corpus", choices=sorted([*CORPORA, *FRAMING_CORPORA]), help="a real corpus from --corpora-dir"
+    )
+    source.add_argument(
+        "--gold",
+        type=Path,
+        nargs="?",
+        const=GOLD_FILE,
+        help=f"the loaded-term gold set (default: {GOLD_FILE.relative_to(GOLD_FILE.parents[2])})",
+    )
+    parser.add_argument(
+        "--split",
+        choices=["train", "test", "all"],
+        default="test",
+        help="with --data: which rows to score (default: the test split)",
+    )
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR)
     parser.add_argument("--corpora-dir", type=Path, default=DEFAULT_CORPORA_DIR)
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
@@ -66,8 +83,13 @@ def register(subparsers: Any) -> None:
 
 def run_train(args: argparse.Namespace) -> int:
     directory = train(
-        data=args.data, out=args.out, lexicon_dir=args.lexicon, corpora_dir=args.corpora_dir,
-        run_search=not args.no_search, seed=args.seed, n_jobs=args.jobs,
+        data=args.data,
+        out=args.out,
+        lexicon_dir=args.lexicon,
+        corpora_dir=args.corpora_dir,
+        run_search=not args.no_search,
+        seed=args.seed,
+        n_jobs=args.jobs,
     )
     print(directory)
     return 0
@@ -90,7 +112,12 @@ def run_evaluate(args: argparse.Namespace) -> int:
         frame = load_labelled(args.data)
         if args.split != "all":
             frame = frame[(frame["split"] == args.split) | ((frame["split"] == "") & (args.split == "train"))]
-        result = {"data": [str(p) for p in args.data], "split": args.split, "n": len(frame), "heads": evaluate_frame(model, frame)}
+        result = {
+            "data": [str(p) for p in args.data],
+            "split": args.split,
+            "n": len(frame),
+            "heads": evaluate_frame(model, frame),
+        }
     if args.json:
         print(json.dumps(result, indent=2))
     else:

@@ -22,8 +22,20 @@ from model.exceptions import DataError
 from model.labels import HEADS, Genre, HardCase, Split, Voice
 
 CORPUS_COLUMNS = (
-    "id", "text", "stance", "nato", "russia", "voice", "speaker", "genre", "language", "split",
-    "origin", "year", "topic", "hard_case",
+    "id",
+    "text",
+    "stance",
+    "nato",
+    "russia",
+    "voice",
+    "speaker",
+    "genre",
+    "language",
+    "split",
+    "origin",
+    "year",
+    "topic",
+    "hard_case",
 )
 _OPTIONAL_VOCABULARIES: dict[str, tuple[str, ...]] = {
     "voice": tuple(Voice),
@@ -45,7 +57,9 @@ def data_files(paths: Iterable[Path]) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            raise DataError(f"{path} does not exist. Point --data at a labelled .csv or .jsonl file or a folder of them.")
+            raise DataError(
+                f"{path} does not exist. Point --data at a labelled .csv or .jsonl file or a folder of them."
+            )
     return files
 
 
@@ -69,7 +83,9 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
                     try:
                         value = json.loads(line)
                     except json.JSONDecodeError as exc:
-                        raise DataError(f"{path}, line {number}: not valid JSON ({exc.msg}). Fix or remove the line.") from None
+                        raise DataError(
+                            f"{path}, line {number}: not valid JSON ({exc.msg}). Fix or remove the line."
+                        ) from None
                     if not isinstance(value, dict):
                         raise DataError(f"{path}, line {number}: expected a JSON object, got {type(value).__name__}.")
                     rows.append((number, value))
@@ -133,13 +149,15 @@ def _validated(path: Path, line: int, row: dict[str, Any], ids: dict[str, str]) 
     text = row.get("text")
     if not isinstance(text, str) or not text.strip():
         raise DataError(f"{where}, column 'text': expected a non-empty string, got {text!r}.")
-    record: dict[str, Any] = {column: "" for column in CORPUS_COLUMNS}
+    record: dict[str, Any] = dict.fromkeys(CORPUS_COLUMNS, "")
     record.update({"text": text, "source": path.name})
     for head, labels in HEADS.items():
         value = row.get(head)
         value = "" if value is None else str(value).strip()
         if value and value not in labels:
-            raise DataError(f"{where}, column {head!r}: unknown label {value!r}. Allowed values: {list(labels)} or empty.")
+            raise DataError(
+                f"{where}, column {head!r}: unknown label {value!r}. Allowed values: {list(labels)} or empty."
+            )
         record[head] = value
     if not any(record[head] for head in HEADS):
         raise DataError(f"{where}: no label in any of {list(HEADS)}. Label at least one head or drop the row.")
@@ -147,7 +165,9 @@ def _validated(path: Path, line: int, row: dict[str, Any], ids: dict[str, str]) 
         value = row.get(column)
         value = "" if value is None else str(value).strip()
         if value and value not in allowed:
-            raise DataError(f"{where}, column {column!r}: unknown value {value!r}. Allowed values: {[a for a in allowed if a]}.")
+            raise DataError(
+                f"{where}, column {column!r}: unknown value {value!r}. Allowed values: {[a for a in allowed if a]}."
+            )
         record[column] = value
     for column in ("speaker", "language", "origin", "topic"):
         value = row.get(column)
@@ -155,7 +175,9 @@ def _validated(path: Path, line: int, row: dict[str, Any], ids: dict[str, str]) 
     record["year"] = row.get("year", "") if row.get("year") is not None else ""
     identifier = str(row.get("id") or f"{path.stem}-{line}")
     if identifier in ids:
-        raise DataError(f"{where}, column 'id': {identifier!r} is already used in {ids[identifier]}. Ids must be unique.")
+        raise DataError(
+            f"{where}, column 'id': {identifier!r} is already used in {ids[identifier]}. Ids must be unique."
+        )
     ids[identifier] = where
     record["id"] = identifier
     return record

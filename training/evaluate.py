@@ -56,7 +56,9 @@ def evaluate_corpus(model: StanceModel, name: str, corpora_dir: Path) -> dict[st
             }
         result["groups"] = groups
         if "no" in groups and "yes" in groups:
-            result["pro_russia_margin_no_minus_yes"] = groups["no"]["share_pro_russia"] - groups["yes"]["share_pro_russia"]
+            result["pro_russia_margin_no_minus_yes"] = (
+                groups["no"]["share_pro_russia"] - groups["yes"]["share_pro_russia"]
+            )
     return result
 
 
@@ -69,7 +71,9 @@ def format_evaluation(result: dict[str, Any]) -> str:
     for head, metrics in heads.items():
         lines.append(format_head(head, metrics))
     if "pro_russia_recall" in result:
-        lines.append(f"pro_russia recall: {result['pro_russia_recall']:.3f}  predicted: {result['predicted_distribution']}")
+        lines.append(
+            f"pro_russia recall: {result['pro_russia_recall']:.3f}  predicted: {result['predicted_distribution']}"
+        )
     if "groups" in result:
         lines.append(f"  {'group':<26}{'n':>6}{'pro_russia':>12}{'pro_nato':>10}{'neutral':>10}")
         for group, values in sorted(result["groups"].items()):
@@ -78,5 +82,7 @@ def format_evaluation(result: dict[str, Any]) -> str:
                 f"{values['share_pro_nato']:>10.3f}{values['share_neutral']:>10.3f}"
             )
         if "pro_russia_margin_no_minus_yes" in result:
-            lines.append(f"  pro_russia share, 'no' minus 'yes' voters: {result['pro_russia_margin_no_minus_yes']:+.3f}")
+            lines.append(
+                f"  pro_russia share, 'no' minus 'yes' voters: {result['pro_russia_margin_no_minus_yes']:+.3f}"
+            )
     return "\n".join(lines)

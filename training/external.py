@@ -71,21 +71,36 @@ def read_ruw(path: Path, split: str = "test") -> pd.DataFrame:
 def _read_claims(path: Path) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     text = frame["claim_summary"].where(frame["claim_summary"].str.strip() != "", frame["title"])
-    return pd.DataFrame({"id": frame["case_id"], "text": text, "stance": "pro_russia"}).query("text != ''").reset_index(drop=True)
+    return (
+        pd.DataFrame({"id": frame["case_id"], "text": text, "stance": "pro_russia"})
+        .query("text != ''")
+        .reset_index(drop=True)
+    )
 
 
 def _read_titles(path: Path) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return pd.DataFrame({"id": "title-" + frame.index.astype(str), "text": frame["title"], "stance": "pro_russia"}).query(
-        "text != ''"
-    ).reset_index(drop=True)
+    return (
+        pd.DataFrame({"id": "title-" + frame.index.astype(str), "text": frame["title"], "stance": "pro_russia"})
+        .query("text != ''")
+        .reset_index(drop=True)
+    )
 
 
 def _read_voxcheck(path: Path) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return pd.DataFrame(
-        {"id": "vox-" + frame["id"], "text": frame["disinfo_quote_en"], "stance": "pro_russia", "narrative": frame["narrative"]}
-    ).query("text != ''").reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "id": "vox-" + frame["id"],
+                "text": frame["disinfo_quote_en"],
+                "stance": "pro_russia",
+                "narrative": frame["narrative"],
+            }
+        )
+        .query("text != ''")
+        .reset_index(drop=True)
+    )
 
 
 def _read_unga(path: Path) -> pd.DataFrame:
@@ -103,16 +118,41 @@ def _read_unga(path: Path) -> pd.DataFrame:
 CORPORA: dict[str, Corpus] = {
     corpus.name: corpus
     for corpus in (
-        Corpus("ruw", "RUW tweets, test split (russia head; stance from camp_derived, mixed left out)", "labelled",
-               "ruw_stance/ruw.csv", read_ruw),
-        Corpus("euvsdisinfo", "EUvsDisinfo claim summaries 2015-2017 (all pro-Kremlin: recall of pro_russia)", "recall",
-               "euvsdisinfo/claims_with_disproof_2015_2017.csv", _read_claims),
-        Corpus("euvsdisinfo_titles", "EUvsDisinfo case titles 2015-2021 (all pro-Kremlin: recall of pro_russia)", "recall",
-               "euvsdisinfo/case_titles_2015_2021.csv", _read_titles),
-        Corpus("voxcheck", "VoxCheck propaganda-diary quotes (all pro-Kremlin: recall of pro_russia)", "recall",
-               "voxcheck_propaganda_diary/propaganda_diary_en.csv", _read_voxcheck),
-        Corpus("unga", "UN General Debate 2022-2024 paragraphs by the country's ES-11/1 vote", "by_group",
-               "un_general_debate_2022_2024/paragraphs_mentioning_russia_ukraine_nato.csv", _read_unga),
+        Corpus(
+            "ruw",
+            "RUW tweets, test split (russia head; stance from camp_derived, mixed left out)",
+            "labelled",
+            "ruw_stance/ruw.csv",
+            read_ruw,
+        ),
+        Corpus(
+            "euvsdisinfo",
+            "EUvsDisinfo claim summaries 2015-2017 (all pro-Kremlin: recall of pro_russia)",
+            "recall",
+            "euvsdisinfo/claims_with_disproof_2015_2017.csv",
+            _read_claims,
+        ),
+        Corpus(
+            "euvsdisinfo_titles",
+            "EUvsDisinfo case titles 2015-2021 (all pro-Kremlin: recall of pro_russia)",
+            "recall",
+            "euvsdisinfo/case_titles_2015_2021.csv",
+            _read_titles,
+        ),
+        Corpus(
+            "voxcheck",
+            "VoxCheck propaganda-diary quotes (all pro-Kremlin: recall of pro_russia)",
+            "recall",
+            "voxcheck_propaganda_diary/propaganda_diary_en.csv",
+            _read_voxcheck,
+        ),
+        Corpus(
+            "unga",
+            "UN General Debate 2022-2024 paragraphs by the country's ES-11/1 vote",
+            "by_group",
+            "un_general_debate_2022_2024/paragraphs_mentioning_russia_ukraine_nato.csv",
+            _read_unga,
+        ),
     )
 }
 

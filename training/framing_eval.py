@@ -44,8 +44,10 @@ def read_gold(path: Path) -> list[dict[str, Any]]:
             row = json.loads(line)
             for span in row["spans"]:
                 if row["text"][span["start"] : span["end"]] != span["term"]:
-                    raise DataError(f"{path}, line {number}: span {span['term']!r} does not match the text at "
-                                    f"[{span['start']}, {span['end']}).")
+                    raise DataError(
+                        f"{path}, line {number}: span {span['term']!r} does not match the text at "
+                        f"[{span['start']}, {span['end']})."
+                    )
             rows.append(row)
     return rows
 
@@ -74,8 +76,15 @@ def evaluate_gold(model: StanceModel, rows: Iterable[dict[str, Any]]) -> dict[st
                 target_right += found["target"] == span["target"]
                 category_right += found["category"] == span["category"]
                 if found["voice"] != span["voice"] or found["target"] != span["target"]:
-                    misses.append({"id": row["id"], "term": span["term"], "kind": "attribute",
-                                   "gold": [span["voice"], span["target"]], "predicted": [found["voice"], found["target"]]})
+                    misses.append(
+                        {
+                            "id": row["id"],
+                            "term": span["term"],
+                            "kind": "attribute",
+                            "gold": [span["voice"], span["target"]],
+                            "predicted": [found["voice"], found["target"]],
+                        }
+                    )
             else:
                 kind["misses"] += 1
                 misses.append({"id": row["id"], "term": span["term"], "kind": "missed"})
@@ -116,52 +125,72 @@ def evaluate_basil(lexicon: Lexicon, corpus_dir: Path) -> dict[str, Any]:
     spans = pd.read_csv(corpus_dir / "basil_lexical_bias" / "spans.csv", dtype=str, keep_default_na=False)
     spans = spans[(spans["bias_type"] == "lex") & (spans["sentence_idx"] != "")]
     gold_spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for row in spans.itertuples():
-        gold_spans.setdefault((row.article_id, row.sentence_idx), []).append((int(row.start), int(row.end)))
+    for article, index, start_text, end_text in zip(
+        spans["article_id"], spans["sentence_idx"], spans["start"], spans["end"], strict=True
+    ):
+        gold_spans.setdefault((str(article), str(index)), []).append((int(start_text), int(end_text)))
     true_positive = predicted = gold = 0
-    for row in sentences.itertuples():
-        tokens = _tokens(row.text)
-        marked = gold_spans.get((row.article_id, row.sentence_idx), [])
+    for article, index, text in zip(sentences["article_id"], sentences["sentence_idx"], sentences["text"], strict=True):
+        tokens = _tokens(str(text))
+        marked = gold_spans.get((str(article), str(index)), [])
         gold_set = {i for i, (_, start, end) in enumerate(tokens) if any(s <= start and end <= e for s, e in marked)}
-        flagged = _flagged_tokens(lexicon, row.text)
+        flagged = _flagged_tokens(lexicon, str(text))
         true_positive += len(gold_set & flagged)
         predicted += len(flagged)
         gold += len(gold_set)
     precision, recall = _ratio(true_positive, predicted), _ratio(true_positive, gold)
-    return {"corpus": "basil", "sentences": len(sentences), "gold_tokens": gold, "flagged_tokens": predicted,
-            "precision": precision, "recall": recall, "f1": _f1(precision, recall),
-            "published_mbic_word_f1": PUBLISHED_MBIC_WORD_F1}
+    return {
+        "corpus": "basil",
+        "sentences": len(sentences),
+        "gold_tokens": gold,
+        "flagged_tokens": predicted,
+        "precision": precision,
+        "recall": recall,
+        "f1": _f1(precision, recall),
+        "published_mbic_word_f1": PUBLISHED_MBIC_WORD_F1,
+    }
 
 
 def evaluate_babe(lexicon: Lexicon, corpus_dir: Path) -> dict[str, Any]:
     """Token-level P/R against BABE SG2's ``biased_words`` (a word counts once per sentence)."""
     frame = pd.read_csv(corpus_dir / "babe_mbic" / "final_labels_SG2.csv", dtype=str, keep_default_na=False)
     true_positive = predicted = gold = 0
-    for row in frame.itertuples():
+    for text, biased in zip(frame["text"].astype(str), frame["biased_words"].astype(str), strict=True):
         try:
-            words = {w.lower() for w in ast.literal_eval(row.biased_words or "[]")}
+            words = {str(w).lower() for w in ast.literal_eval(biased or "[]")}
         except (ValueError, SyntaxError):
             words = set()
-        tokens = _tokens(row.text)
-        flagged = {tokens[i][0] for i in _flagged_tokens(lexicon, row.text)}
+        tokens = _tokens(text)
+        flagged = {tokens[i][0] for i in _flagged_tokens(lexicon, text)}
         true_positive += len(words & flagged)
         predicted += len(flagged)
         gold += len(words)
     precision, recall = _ratio(true_positive, predicted), _ratio(true_positive, gold)
-    return {"corpus": "babe", "sentences": len(frame), "gold_words": gold, "flagged_words": predicted,
-            "precision": precision, "recall": recall, "f1": _f1(precision, recall),
-            "published_mbic_word_f1": PUBLISHED_MBIC_WORD_F1}
+    return {
+        "corpus": "babe",
+        "sentences": len(frame),
+        "gold_words": gold,
+        "flagged_words": predicted,
+        "precision": precision,
+        "recall": recall,
+        "f1": _f1(precision, recall),
+        "published_mbic_word_f1": PUBLISHED_MBIC_WORD_F1,
+    }
 
 
 def format_framing(result: dict[str, Any]) -> str:
     """A readable summary of a framing evaluation."""
     if "gold_spans" in result:
-        return (f"gold set: {result['sentences']} sentences, {result['gold_spans']} gold spans, "
-                f"{result['predicted_spans']} flagged\n"
-                f"  span precision {result['precision']:.3f}  recall {result['recall']:.3f}  F1 {result['f1']:.3f}\n"
-                f"  on matched spans: voice accuracy {result['voice_accuracy']:.3f}  target accuracy "
-                f"{result['target_accuracy']:.3f}  category accuracy {result['category_accuracy']:.3f}\n"
-                f"  by kind: {result['by_kind']}")
-    return (f"{result['corpus']}: {result['sentences']} sentences; token precision {result['precision']:.3f} "
-            f"recall {result['recall']:.3f} F1 {result['f1']:.3f} (published MBIC word-level F1 "
-            f"{result['published_mbic_word_f1']:.2f}, a trained model on its own domain)")
+        return (
+            f"gold set: {result['sentences']} sentences, {result['gold_spans']} gold spans, "
+            f"{result['predicted_spans']} flagged\n"
+            f"  span precision {result['precision']:.3f}  recall {result['recall']:.3f}  F1 {result['f1']:.3f}\n"
+            f"  on matched spans: voice accuracy {result['voice_accuracy']:.3f}  target accuracy "
+            f"{result['target_accuracy']:.3f}  category accuracy {result['category_accuracy']:.3f}\n"
+            f"  by kind: {result['by_kind']}"
+        )
+    return (
+        f"{result['corpus']}: {result['sentences']} sentences; token precision {result['precision']:.3f} "
+        f"recall {result['recall']:.3f} F1 {result['f1']:.3f} (published MBIC word-level F1 "
+        f"{result['published_mbic_word_f1']:.2f}, a trained model on its own domain)"
+    )

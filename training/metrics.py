@@ -66,8 +66,8 @@ def head_metrics(
             "labels": list(labels),
             "matrix": confusion_matrix(truth, predicted, labels=list(labels)).tolist(),
         },
-        "ece": expected_calibration_error(truth, probabilities, labels),
-        "brier": brier_score(truth, probabilities, labels),
+        "ece": expected_calibration_error(list(truth), probabilities, labels),
+        "brier": brier_score(list(truth), probabilities, labels),
         "predicted_distribution": {label: int((predicted == label).sum()) for label in labels},
     }
 

@@ -65,10 +65,14 @@ def render_model_card(metadata: dict[str, Any]) -> str:
     lines += ["", "| real corpus | measure | value |", "|---|---|---|"]
     for name in ("euvsdisinfo", "voxcheck"):
         if name in corpora:
-            lines.append(f"| {name} | recall of pro_russia (n={corpora[name]['n']}) | {corpora[name]['pro_russia_recall']:.3f} |")
+            lines.append(
+                f"| {name} | recall of pro_russia (n={corpora[name]['n']}) | {corpora[name]['pro_russia_recall']:.3f} |"
+            )
     unga = corpora.get("unga", {})
     for group, values in sorted(unga.get("groups", {}).items()):
-        lines.append(f"| UN debate, ES-11/1 vote '{group}' (n={values['n']}) | share predicted pro_russia | {values['share_pro_russia']:.3f} |")
+        lines.append(
+            f"| UN debate, ES-11/1 vote '{group}' (n={values['n']}) | share predicted pro_russia | {values['share_pro_russia']:.3f} |"
+        )
     if "pro_russia_margin_no_minus_yes" in unga:
         lines.append(f"| UN debate | pro_russia share, no minus yes | {unga['pro_russia_margin_no_minus_yes']:+.3f} |")
     calibration = metrics.get("calibration", {})

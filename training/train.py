@@ -30,7 +30,6 @@ from model.locations import CORPUS_DIR, LEXICON_DIR
 from model.predictor import StanceModel
 from training.corpus import data_files, data_sha256, load_labelled
 from training.evaluate import evaluate_corpus, evaluate_frame
-from training.external import CORPORA
 from training.metrics import brier_score, expected_calibration_error
 from training.model_card import render_model_card
 
@@ -64,8 +63,14 @@ def mean_macro_f1(pipeline: Pipeline, texts: Sequence[str], labels: np.ndarray[A
     return float(np.mean(scores))
 
 
-def _fold_score(params: dict[str, Any], texts: np.ndarray[Any, Any], labels: np.ndarray[Any, Any],
-                train_index: np.ndarray[Any, Any], test_index: np.ndarray[Any, Any], seed: int) -> float:
+def _fold_score(
+    params: dict[str, Any],
+    texts: np.ndarray[Any, Any],
+    labels: np.ndarray[Any, Any],
+    train_index: np.ndarray[Any, Any],
+    test_index: np.ndarray[Any, Any],
+    seed: int,
+) -> float:
     pipeline = build_pipeline(**params, calibration="none", random_state=seed)
     pipeline.fit(texts[train_index], labels[train_index])
     return mean_macro_f1(pipeline, texts[test_index], labels[test_index])
@@ -82,7 +87,9 @@ def _strata(frame: pd.DataFrame) -> np.ndarray[Any, Any]:
     return strata.to_numpy()
 
 
-def search(frame: pd.DataFrame, seed: int = 0, n_jobs: int = 1, grid: dict[str, list[Any]] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def search(
+    frame: pd.DataFrame, seed: int = 0, n_jobs: int = 1, grid: dict[str, list[Any]] | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Choose hyper-parameters by stratified k-fold cross-validation on ``frame`` (training rows only).
 
     Returns

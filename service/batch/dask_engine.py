@@ -43,10 +43,12 @@ def _typed(column: str, values: list[Any]) -> pd.Series:
     return pd.Series(values, dtype="object")
 
 
-def score_partition(partition: pd.DataFrame, text_column: str, model_dir: str, explain: bool, prefix: str) -> pd.DataFrame:
+def score_partition(
+    partition: pd.DataFrame, text_column: str, model_dir: str, explain: bool, prefix: str
+) -> pd.DataFrame:
     """Append the batch columns to one partition."""
     if partition.empty:
-        scored = {column: [] for column in output_columns(explain)}
+        scored: dict[str, list[Any]] = {column: [] for column in output_columns(explain)}
     else:
         scored = score_texts(_model(model_dir), partition[text_column].tolist(), explain)
     appended = {prefix + column: _typed(column, values).set_axis(partition.index) for column, values in scored.items()}
@@ -58,13 +60,18 @@ def _read(options: ScoreOptions) -> Any:
 
     source = options.input
     suffix = Path(source.rstrip("/*")).suffix.lower()
-    if options.format == "parquet" or suffix in {".parquet", ".pq"} or (Path(source).is_dir() and options.format is None):
+    if (
+        options.format == "parquet"
+        or suffix in {".parquet", ".pq"}
+        or (Path(source).is_dir() and options.format is None)
+    ):
         return dd.read_parquet(source)
     if options.format == "jsonl" or suffix in {".jsonl", ".ndjson"}:
         return dd.read_json(source, lines=True, blocksize=2**26, dtype=False)
     separator = "\t" if options.format == "tsv" or suffix == ".tsv" else ","
-    return dd.read_csv(source, sep=separator, dtype=str, keep_default_na=False, blocksize="64MB",
-                       encoding=options.encoding)
+    return dd.read_csv(
+        source, sep=separator, dtype=str, keep_default_na=False, blocksize="64MB", encoding=options.encoding
+    )
 
 
 def score_with_dask(options: ScoreOptions, model_dir: Path, scheduler: str | None = None) -> ScoreSummary:
@@ -80,18 +87,26 @@ def score_with_dask(options: ScoreOptions, model_dir: Path, scheduler: str | Non
     frame = _read(options)
     columns = list(frame.columns)
     if options.text_column not in columns:
-        raise InputError(f"Column {options.text_column!r} (--text-column) is missing from {options.input!r}. "
-                         f"Found columns: {columns}. Pass --text-column to use another column.")
+        raise InputError(
+            f"Column {options.text_column!r} (--text-column) is missing from {options.input!r}. "
+            f"Found columns: {columns}. Pass --text-column to use another column."
+        )
     check_clashes(columns, options.prefix, options.explain, repr(options.input))
     meta = score_partition(frame._meta, options.text_column, str(model_dir), options.explain, options.prefix)
-    scored = frame.map_partitions(score_partition, options.text_column, str(model_dir.resolve()), options.explain,
-                                  options.prefix, meta=meta)
+    scored = frame.map_partitions(
+        score_partition, options.text_column, str(model_dir.resolve()), options.explain, options.prefix, meta=meta
+    )
     output = Path(options.output)
     to_parquet = options.output_format == "parquet" or output.suffix == ".parquet"
-    cluster = None if scheduler else LocalCluster(n_workers=options.jobs, threads_per_worker=1, processes=True,
-                                                   dashboard_address=None)
+    cluster = (
+        None
+        if scheduler
+        else LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=options.jobs, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+    )
     stance_column, error_column = options.prefix + "stance", options.prefix + "error"
-    with Client(scheduler or cluster) as client:
+    with Client(scheduler or cluster) as client:  # type: ignore[no-untyped-call]
         log.info("scoring on Dask: %s", client)
         if to_parquet:
             scored.to_parquet(output, write_index=False)
@@ -99,14 +114,24 @@ def score_with_dask(options: ScoreOptions, model_dir: Path, scheduler: str | Non
         else:
             output.mkdir(parents=True, exist_ok=True)
             scored.to_csv(str(output / "part-*.csv"), index=False, encoding=options.encoding)
-            written = dd.read_csv(str(output / "part-*.csv"), usecols=[stance_column, error_column], dtype=str,
-                                  keep_default_na=False, encoding=options.encoding)
+            written = dd.read_csv(
+                str(output / "part-*.csv"),
+                usecols=[stance_column, error_column],
+                dtype=str,
+                keep_default_na=False,
+                encoding=options.encoding,
+            )
         # Tallies come from the written output, so the partitions are scored only once.
         counts = written[stance_column].value_counts().compute()
         errors = int((written[error_column].fillna("") != "").sum().compute())
         counts = counts[counts.index != ""]
     if cluster is not None:
         cluster.close()
-    summary = ScoreSummary(output=str(output), rows=int(counts.sum()) + int(errors), errors=int(errors),
-                           seconds=time.perf_counter() - started, stance_counts={str(k): int(v) for k, v in counts.items()})
+    summary = ScoreSummary(
+        output=str(output),
+        rows=int(counts.sum()) + int(errors),
+        errors=int(errors),
+        seconds=time.perf_counter() - started,
+        stance_counts={str(k): int(v) for k, v in counts.items()},
+    )
     return summary

@@ -23,8 +23,15 @@ import pyarrow.parquet as pq
 from model.exceptions import InputError
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet")
-_EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet",
-               ".pq": "parquet"}
+_EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 MISSING = None  # a JSON Lines record without a column has no value for it
 csv.field_size_limit(1 << 30)  # a statement cell may be long; the default 128 KiB limit would fail rows
 
@@ -112,7 +119,9 @@ class Reader:
     def _scan_json_keys(self) -> tuple[list[str], int | None]:
         """First pass over JSON Lines: the union of keys in first-seen order, and the row count."""
         if self.source == "-":
-            raise InputError("JSON Lines from stdin is not supported (a first pass collects the columns); give a file path.")
+            raise InputError(
+                "JSON Lines from stdin is not supported (a first pass collects the columns); give a file path."
+            )
         keys: dict[str, None] = {}
         rows = 0
         with open(self.source, "rb") as handle:
@@ -137,8 +146,9 @@ class Reader:
         else:
             yield from self._csv_chunks(skip_rows)
 
-    def _emit(self, index: int, first_row: int, rows: list[list[Any]], lines: list[int], errors: list[str],
-              skip_rows: int) -> Iterator[Chunk]:
+    def _emit(
+        self, index: int, first_row: int, rows: list[list[Any]], lines: list[int], errors: list[str], skip_rows: int
+    ) -> Iterator[Chunk]:
         if first_row >= skip_rows:
             yield Chunk(index, first_row, rows, lines, errors)
 
@@ -155,11 +165,16 @@ class Reader:
                 if len(record) != width:
                     error = f"malformed line {line}: expected {width} fields, found {len(record)}"
                     if self.on_bad_line == "stop":
-                        raise InputError(f"{self.source}: {error}. Fix the line, or pass --on-bad-line continue to keep "
-                                         "going (the row is kept with an error).")
+                        raise InputError(
+                            f"{self.source}: {error}. Fix the line, or pass --on-bad-line continue to keep "
+                            "going (the row is kept with an error)."
+                        )
                     if len(record) > width:
                         # Extra fields are kept, joined into the last column, so nothing is lost.
-                        record = [*record[: width - 1], ("," if self.format == "csv" else "\t").join(record[width - 1 :])]
+                        record = [
+                            *record[: width - 1],
+                            ("," if self.format == "csv" else "\t").join(record[width - 1 :]),
+                        ]
                     else:
                         record = record + [""] * (width - len(record))
                 rows.append(record)
@@ -230,8 +245,15 @@ class Writer:
     text formats); a value that does not fit its type is written as text.
     """
 
-    def __init__(self, handle: IO[bytes], format: str, columns: Sequence[str], encoding: str = "utf-8",
-                 input_width: int = 0, column_types: Sequence[pa.DataType] | None = None) -> None:
+    def __init__(
+        self,
+        handle: IO[bytes],
+        format: str,
+        columns: Sequence[str],
+        encoding: str = "utf-8",
+        input_width: int = 0,
+        column_types: Sequence[pa.DataType] | None = None,
+    ) -> None:
         self.format = format
         self.columns = list(columns)
         self.input_width = input_width
@@ -267,7 +289,9 @@ class Writer:
             self._text.write("\n".join(lines) + "\n")
         else:
             columns = list(zip(*rows, strict=True)) if rows else [() for _ in self.columns]
-            arrays = [_arrow_array(list(values), field.type) for values, field in zip(columns, self._schema, strict=True)]
+            arrays = [
+                _arrow_array(list(values), field.type) for values, field in zip(columns, self._schema, strict=True)
+            ]
             self._parquet.write_table(pa.Table.from_arrays(arrays, schema=self._schema))
 
     def flush(self) -> None:

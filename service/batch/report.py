@@ -18,17 +18,21 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")  # no display: render to files only
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.patches import Patch
 
-from model.labels import Category, Stance, TargetStance  # noqa: E402
+from model.labels import Category, Stance, TargetStance
 
 _SEPARATOR = "\x1f"
 STANCE_COLOURS = {"pro_russia": "#c0392b", "pro_nato": "#2e6da4", "neutral": "#8c8c8c"}
 TARGET_COLOURS = {"favor": "#27ae60", "against": "#c0392b", "none": "#b0b0b0"}
 CATEGORY_COLOURS = {
-    "delegitimizing_label": "#8e44ad", "demonizing_label": "#c0392b", "euphemism": "#16a085",
-    "conspiracy_frame": "#d35400", "emotive_intensifier": "#2c3e50",
+    "delegitimizing_label": "#8e44ad",
+    "demonizing_label": "#c0392b",
+    "euphemism": "#16a085",
+    "conspiracy_frame": "#d35400",
+    "emotive_intensifier": "#2c3e50",
 }
 TOP_TERMS = 20
 TOP_GROUPS = 15
@@ -53,8 +57,11 @@ class ReportData:
 
     @classmethod
     def for_columns(cls, columns: list[str], group_by: str | None, date_column: str | None) -> ReportData:
-        return cls(columns=columns, group_index=columns.index(group_by) if group_by else None,
-                   date_index=columns.index(date_column) if date_column else None)
+        return cls(
+            columns=columns,
+            group_index=columns.index(group_by) if group_by else None,
+            date_index=columns.index(date_column) if date_column else None,
+        )
 
     def add(self, rows: list[list[Any]], scored: dict[str, list[Any]]) -> None:
         """Count one chunk: its input rows and its appended columns."""
@@ -77,8 +84,12 @@ class ReportData:
                 if stance:
                     self.groups[f"{row[self.group_index]}{_SEPARATOR}{stance}"] += 1
         if self.date_index is not None:
-            dates = pd.to_datetime(pd.Series([row[self.date_index] for row in rows], dtype=object),
-                                   errors="coerce", format="mixed", utc=True)
+            dates = pd.to_datetime(
+                pd.Series([row[self.date_index] for row in rows], dtype=object),
+                errors="coerce",
+                format="mixed",
+                utc=True,
+            )
             for month, stance in zip(dates.dt.strftime("%Y-%m"), stances, strict=True):
                 if stance and isinstance(month, str):
                     self.months[f"{month}{_SEPARATOR}{stance}"] += 1
@@ -106,7 +117,7 @@ def _svg(figure: Any) -> str:
     figure.savefig(buffer, format="svg", bbox_inches="tight")
     plt.close(figure)
     svg = buffer.getvalue()
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]
 
 
 def _bar_chart(counts: dict[str, int], title: str, colours: dict[str, str]) -> str:
@@ -126,8 +137,13 @@ def _targets_chart(data: ReportData) -> str:
     width = 0.25
     for offset, label in enumerate(TargetStance):
         values = [heads[head].get(label, 0) for head in heads]
-        axis.bar([i + (offset - 1) * width for i in range(len(heads))], values, width, label=label.value,
-                 color=TARGET_COLOURS[label.value])
+        axis.bar(
+            [i + (offset - 1) * width for i in range(len(heads))],
+            values,
+            width,
+            label=label.value,
+            color=TARGET_COLOURS[label.value],
+        )
     axis.set_xticks(range(len(heads)), list(heads))
     axis.set_title("Stance toward each target")
     axis.legend(frameon=False, fontsize=8)
@@ -139,7 +155,7 @@ def _terms_chart(data: ReportData) -> str:
     figure, axis = plt.subplots(figsize=(6, max(2.5, 0.28 * len(frame) + 0.8)))
     axis.barh(frame["label"], frame["count"], color=[CATEGORY_COLOURS.get(c, "#777") for c in frame["key"]])
     axis.set_title(f"Most frequent loaded terms (top {TOP_TERMS}), coloured by category")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=CATEGORY_COLOURS[c.value]) for c in Category]
+    handles = [Patch(color=CATEGORY_COLOURS[c.value]) for c in Category]
     axis.legend(handles, [c.value for c in Category], frameon=False, fontsize=7, loc="lower right")
     return _svg(figure)
 
@@ -148,8 +164,13 @@ def _stacked(frame: pd.DataFrame, order: list[str], colours: dict[str, str], tit
     table = frame.pivot_table(index="key", columns="label", values="count", aggfunc="sum", fill_value=0)
     table = table.reindex(columns=[c for c in order if c in table.columns])
     figure, axis = plt.subplots(figsize=(6, max(2.5, 0.3 * len(table) + 0.8)) if horizontal else (7, 3))
-    table.plot(kind="barh" if horizontal else "bar", stacked=True, ax=axis,
-               color=[colours.get(c, "#777") for c in table.columns], width=0.8)
+    table.plot(
+        kind="barh" if horizontal else "bar",
+        stacked=True,
+        ax=axis,
+        color=[colours.get(c, "#777") for c in table.columns],
+        width=0.8,
+    )
     axis.set_title(title)
     axis.set_xlabel("")
     axis.set_ylabel("")
@@ -178,8 +199,13 @@ def write_report(path: Path, data: ReportData, source: str, summary: str) -> Non
             "<h2>Loaded framing</h2>",
             _terms_chart(data),
             _table(["category", "loaded terms"], [[k, int(v)] for k, v in by_category.items()]),
-            _stacked(_pairs(data.targets).nlargest(TOP_GROUPS * 3, "count"), [c.value for c in Category], CATEGORY_COLOURS,
-                     "Loaded terms by target and category", horizontal=True),
+            _stacked(
+                _pairs(data.targets).nlargest(TOP_GROUPS * 3, "count"),
+                [c.value for c in Category],
+                CATEGORY_COLOURS,
+                "Loaded terms by target and category",
+                horizontal=True,
+            ),
             _table(["voice", "loaded terms"], [[k, v] for k, v in data.term_voices.most_common()]),
         ]
     else:
@@ -187,13 +213,27 @@ def write_report(path: Path, data: ReportData, source: str, summary: str) -> Non
     if data.groups:
         groups = _pairs(data.groups)
         top = groups.groupby("key")["count"].sum().nlargest(TOP_GROUPS).index
-        sections += ["<h2>By group</h2>",
-                     _stacked(groups[groups["key"].isin(top)], stance_order, STANCE_COLOURS,
-                              f"Stance by {data.columns[data.group_index or 0]} (top {TOP_GROUPS})", horizontal=True)]
+        sections += [
+            "<h2>By group</h2>",
+            _stacked(
+                groups[groups["key"].isin(top)],
+                stance_order,
+                STANCE_COLOURS,
+                f"Stance by {data.columns[data.group_index or 0]} (top {TOP_GROUPS})",
+                horizontal=True,
+            ),
+        ]
     if data.months:
-        sections += ["<h2>Over time</h2>",
-                     _stacked(_pairs(data.months).sort_values("key"), stance_order, STANCE_COLOURS, "Stance by month",
-                              horizontal=False)]
+        sections += [
+            "<h2>Over time</h2>",
+            _stacked(
+                _pairs(data.months).sort_values("key"),
+                stance_order,
+                STANCE_COLOURS,
+                "Stance by month",
+                horizontal=False,
+            ),
+        ]
     document = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>stancewatch report: {html.escape(source)}</title>
 <style>

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -78,8 +79,10 @@ class ScoreSummary:
         rate = self.rows / self.seconds if self.seconds else 0.0
         counts = ", ".join(f"{label} {count}" for label, count in sorted(self.stance_counts.items()))
         resumed = f" (resumed after {self.resumed_from} rows)" if self.resumed_from else ""
-        return (f"scored {self.rows} rows{resumed}, {self.errors} errors, in {self.seconds:.1f} s "
-                f"({rate:,.0f} rows/s): {counts or 'no predictions'} -> {self.output}")
+        return (
+            f"scored {self.rows} rows{resumed}, {self.errors} errors, in {self.seconds:.1f} s "
+            f"({rate:,.0f} rows/s): {counts or 'no predictions'} -> {self.output}"
+        )
 
 
 def default_output(input_path: str, output_format: str) -> str:
@@ -127,9 +130,19 @@ class _Checkpoint:
 
     def save(self, rows: int, chunks: int, output_bytes: int, tallies: dict[str, Any], errors: int) -> None:
         temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"identity": self.identity, "rows": rows, "chunks": chunks,
-                                         "output_bytes": output_bytes, "errors": errors, "tallies": tallies}),
-                             encoding="utf-8")
+        temporary.write_text(
+            json.dumps(
+                {
+                    "identity": self.identity,
+                    "rows": rows,
+                    "chunks": chunks,
+                    "output_bytes": output_bytes,
+                    "errors": errors,
+                    "tallies": tallies,
+                }
+            ),
+            encoding="utf-8",
+        )
         os.replace(temporary, self.path)
 
 
@@ -153,13 +166,26 @@ def score_file(options: ScoreOptions, model: StanceModel, model_dir: Path | None
         return _score(reader, options, model, model_dir, output, output_format, started)
 
 
-def _score(reader: Reader, options: ScoreOptions, model: StanceModel, model_dir: Path | None, output: str,
-           output_format: str, started: float) -> ScoreSummary:
-    for name, column in (("--text-column", options.text_column), ("--id-column", options.id_column),
-                         ("--group-by", options.group_by), ("--date-column", options.date_column)):
+def _score(
+    reader: Reader,
+    options: ScoreOptions,
+    model: StanceModel,
+    model_dir: Path | None,
+    output: str,
+    output_format: str,
+    started: float,
+) -> ScoreSummary:
+    for name, column in (
+        ("--text-column", options.text_column),
+        ("--id-column", options.id_column),
+        ("--group-by", options.group_by),
+        ("--date-column", options.date_column),
+    ):
         if column is not None and column not in reader.columns:
-            raise InputError(f"Column {column!r} ({name}) is missing from {options.input!r}. "
-                             f"Found columns: {reader.columns}. Pass {name} to use another column.")
+            raise InputError(
+                f"Column {column!r} ({name}) is missing from {options.input!r}. "
+                f"Found columns: {reader.columns}. Pass {name} to use another column."
+            )
     check_clashes(reader.columns, options.prefix, options.explain, repr(options.input))
     appended = [options.prefix + column for column in output_columns(options.explain)]
     columns = reader.columns + appended
@@ -167,14 +193,20 @@ def _score(reader: Reader, options: ScoreOptions, model: StanceModel, model_dir:
     report = ReportData.for_columns(reader.columns, options.group_by, options.date_column)
 
     summary = ScoreSummary(output=output)
+    out: _StreamOutput | _FileOutput
+    state: dict[str, Any] | None = None
     if output == "-":
         out = _StreamOutput(sys.stdout.buffer, output_format, columns, options, reader)
         checkpoint = None
         skip = 0
     else:
-        identity = {"input": os.path.abspath(options.input), "fingerprint": _input_fingerprint(options.input),
-                    "options": {k: v for k, v in asdict(options).items() if k not in {"quiet", "jobs", "resume", "output"}},
-                    "output_format": output_format, "model": model.info}
+        identity = {
+            "input": os.path.abspath(options.input),
+            "fingerprint": _input_fingerprint(options.input),
+            "options": {k: v for k, v in asdict(options).items() if k not in {"quiet", "jobs", "resume", "output"}},
+            "output_format": output_format,
+            "model": model.info,
+        }
         checkpoint = _Checkpoint(Path(output + ".partial.json"), identity)
         state = checkpoint.load() if options.resume else None
         if options.resume and state is None:
@@ -186,13 +218,22 @@ def _score(reader: Reader, options: ScoreOptions, model: StanceModel, model_dir:
         out = _FileOutput(Path(output), output_format, columns, options, reader, state)
     summary.resumed_from = skip
 
-    progress = tqdm(total=reader.estimated_rows, initial=skip, unit="rows", disable=options.quiet, file=sys.stderr,
-                    dynamic_ncols=True, smoothing=0.1)
-    rows_done, chunks_done = skip, (state["chunks"] if checkpoint is not None and skip else 0)
+    progress = tqdm(
+        total=reader.estimated_rows,
+        initial=skip,
+        unit="rows",
+        disable=options.quiet,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        smoothing=0.1,
+    )
+    rows_done, chunks_done = skip, (state["chunks"] if state is not None else 0)
     try:
         for chunk, columns_out in _scored_chunks(reader.chunks(skip), text_index, options, model, model_dir):
-            rows = [row + [columns_out[name][i] for name in output_columns(options.explain)]
-                    for i, row in enumerate(chunk.rows)]
+            rows = [
+                row + [columns_out[name][i] for name in output_columns(options.explain)]
+                for i, row in enumerate(chunk.rows)
+            ]
             out.write(chunk.index, rows)
             report.add(chunk.rows, columns_out)
             rows_done += len(rows)
@@ -222,8 +263,9 @@ def _score(reader: Reader, options: ScoreOptions, model: StanceModel, model_dir:
     return summary
 
 
-def _scored_chunks(chunks: Iterator[Chunk], text_index: int, options: ScoreOptions, model: StanceModel,
-                   model_dir: Path | None) -> Iterator[tuple[Chunk, dict[str, list[Any]]]]:
+def _scored_chunks(
+    chunks: Iterator[Chunk], text_index: int, options: ScoreOptions, model: StanceModel, model_dir: Path | None
+) -> Iterator[tuple[Chunk, dict[str, list[Any]]]]:
     """Chunks with their appended columns, in input order, at most ``2 * jobs`` in flight."""
 
     def texts_of(chunk: Chunk) -> list[Any]:
@@ -239,8 +281,9 @@ def _scored_chunks(chunks: Iterator[Chunk], text_index: int, options: ScoreOptio
             yield chunk, merge_errors(chunk, score_texts(model, texts_of(chunk), options.explain))
         return
     context = get_context("spawn")
-    with ProcessPoolExecutor(options.jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(str(model_dir),)) as executor:
+    with ProcessPoolExecutor(
+        options.jobs, mp_context=context, initializer=_init_worker, initargs=(str(model_dir),)
+    ) as executor:
         pending: deque[tuple[Chunk, Future[dict[str, list[Any]]]]] = deque()
         try:
             for chunk in chunks:
@@ -259,8 +302,9 @@ def _scored_chunks(chunks: Iterator[Chunk], text_index: int, options: ScoreOptio
 class _StreamOutput:
     """Output to stdout: written as it comes (no rename, no resume)."""
 
-    def __init__(self, handle: IO[bytes], output_format: str, columns: list[str], options: ScoreOptions,
-                 reader: Reader) -> None:
+    def __init__(
+        self, handle: IO[bytes], output_format: str, columns: list[str], options: ScoreOptions, reader: Reader
+    ) -> None:
         if output_format == "parquet":
             raise InputError("Parquet cannot be written to stdout; give an output file.")
         self.writer = Writer(handle, output_format, columns, options.encoding, input_width=len(reader.columns))
@@ -283,15 +327,25 @@ class _StreamOutput:
 class _FileOutput:
     """Output to ``PATH.partial`` (or ``PATH.partial.parts/`` for Parquet), renamed when complete."""
 
-    def __init__(self, path: Path, output_format: str, columns: list[str], options: ScoreOptions, reader: Reader,
-                 state: dict[str, Any] | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        output_format: str,
+        columns: list[str],
+        options: ScoreOptions,
+        reader: Reader,
+        state: dict[str, Any] | None,
+    ) -> None:
         self.path = path
         self.format = output_format
         self.columns = columns
         self.encoding = options.encoding
         self.input_width = len(reader.columns)
-        input_types = ([field.type for field in reader.arrow_schema] if reader.arrow_schema is not None
-                       else [pa.string()] * len(reader.columns))
+        input_types = (
+            [field.type for field in reader.arrow_schema]
+            if reader.arrow_schema is not None
+            else [pa.string()] * len(reader.columns)
+        )
         self.types = input_types + output_types(options.explain)
         self.partial = path.with_name(path.name + ".partial")
         self.parts = path.with_name(path.name + ".partial.parts")
@@ -347,9 +401,7 @@ class _FileOutput:
     def abandon(self) -> None:
         """Stop writing; the partial output and its checkpoint stay for --resume."""
         if self.format != "parquet":
-            try:
+            # On a full disk the flush fails too; the checkpoint still marks the last complete chunk.
+            with contextlib.suppress(OSError):
                 self.writer.flush()
-            except OSError:
-                pass  # a full disk: the checkpoint still marks the last complete chunk
             self.handle.close()
-

@@ -18,8 +18,19 @@ from model.labels import Stance
 from model.predictor import StanceModel
 
 OUTPUT_COLUMNS: tuple[str, ...] = (
-    "stance", "stance_score", *(f"p_{label}" for label in Stance), "nato", "nato_score", "russia", "russia_score",
-    "voice", "speaker", "loaded_count", "loaded_terms", "loaded_terms_json", "error",
+    "stance",
+    "stance_score",
+    *(f"p_{label}" for label in Stance),
+    "nato",
+    "nato_score",
+    "russia",
+    "russia_score",
+    "voice",
+    "speaker",
+    "loaded_count",
+    "loaded_terms",
+    "loaded_terms_json",
+    "error",
 )
 EXPLANATION_COLUMN = "explanation"
 _FLOAT_COLUMNS = frozenset({"stance_score", "p_pro_russia", "p_pro_nato", "p_neutral", "nato_score", "russia_score"})

@@ -17,7 +17,9 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.startswith("stancewatch ")
 
 
-def test_analyze_prints_the_document_result(toy_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_analyze_prints_the_document_result(
+    toy_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     article = tmp_path / "article.txt"
     article.write_text("The Cuban regime backed Moscow. Delegates met in Geneva.", encoding="utf-8")
     assert main(["analyze", str(article), "--title", "Havana and Moscow", "--model", str(toy_model_dir)]) == 0
@@ -25,7 +27,9 @@ def test_analyze_prints_the_document_result(toy_model_dir: Path, tmp_path: Path,
     assert len(result["sentences"]) == 3 and result["model"]["name"] == "toy"
 
 
-def test_score_writes_output_and_a_summary(toy_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_writes_output_and_a_summary(
+    toy_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / "in.csv"
     source.write_text("id,text\n1,NATO expansion threatens Russia\n2,\n", encoding="utf-8")
     assert main(["score", str(source), "--model", str(toy_model_dir), "--quiet"]) == 0
@@ -33,7 +37,9 @@ def test_score_writes_output_and_a_summary(toy_model_dir: Path, tmp_path: Path, 
     assert "scored 2 rows, 1 errors" in capsys.readouterr().err
 
 
-def test_errors_are_one_clear_line_and_exit_2(toy_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_errors_are_one_clear_line_and_exit_2(
+    toy_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / "in.csv"
     source.write_text("id,body\n1,hello\n", encoding="utf-8")
     assert main(["score", str(source), "--model", str(toy_model_dir), "--quiet"]) == 2
@@ -51,14 +57,30 @@ def test_lexicon_check_on_a_toy_lexicon(toy_lexicon_dir: Path, capsys: pytest.Ca
     assert "0 problems" in capsys.readouterr().out
 
 
-def test_train_and_evaluate_from_the_command_line(tmp_path: Path, toy_lexicon_dir: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_train_and_evaluate_from_the_command_line(
+    tmp_path: Path, toy_lexicon_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tests.training.test_train import write_toy_corpus
 
     data = write_toy_corpus(tmp_path / "c.jsonl")
     out = tmp_path / "model"
-    assert main(["train", "--data", str(data), "--out", str(out), "--lexicon", str(toy_lexicon_dir), "--no-search",
-                 "--corpora-dir", str(tmp_path / "none")]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--data",
+                str(data),
+                "--out",
+                str(out),
+                "--lexicon",
+                str(toy_lexicon_dir),
+                "--no-search",
+                "--corpora-dir",
+                str(tmp_path / "none"),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["evaluate", "--data", str(data), "--model", str(out), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -68,8 +90,9 @@ def test_train_and_evaluate_from_the_command_line(tmp_path: Path, toy_lexicon_di
     assert "macro-F1=" in table and "confusion" in table
 
 
-def test_malformed_training_file_names_file_line_and_column(tmp_path: Path, toy_lexicon_dir: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_malformed_training_file_names_file_line_and_column(
+    tmp_path: Path, toy_lexicon_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "mine.csv"
     data.write_text("text,stance\nhello,pro_nato\nbye,pro_moon\n", encoding="utf-8")
     assert main(["train", "--data", str(data), "--out", str(tmp_path / "m"), "--lexicon", str(toy_lexicon_dir)]) == 2

@@ -46,7 +46,7 @@ def test_truncated_pipeline_is_refused(model_copy: Path) -> None:
 def test_tampered_lexicon_is_refused(model_copy: Path) -> None:
     terms = model_copy / "lexicon" / "terms.toml"
     terms.write_text(terms.read_text() + "\n# sneaky\n")
-    with pytest.raises(ArtifactError, match="terms.toml"):
+    with pytest.raises(ArtifactError, match=r"terms\.toml"):
         artifact.load(model_copy)
 
 
@@ -62,7 +62,7 @@ def test_version_mismatch_names_both_versions(model_copy: Path, component: str) 
 
 
 def test_missing_directory_says_how_to_rebuild(tmp_path: Path) -> None:
-    with pytest.raises(ArtifactError, match=r"metadata.json is missing.*make serve"):
+    with pytest.raises(ArtifactError, match=r"metadata\.json is missing.*make serve"):
         artifact.load(tmp_path / "nothing")
 
 
@@ -72,7 +72,9 @@ def test_unreadable_metadata_is_refused(model_copy: Path) -> None:
         artifact.load(model_copy)
 
 
-def test_save_replaces_atomically_and_round_trips(toy_model: StanceModel, toy_lexicon_dir: Path, tmp_path: Path) -> None:
+def test_save_replaces_atomically_and_round_trips(
+    toy_model: StanceModel, toy_lexicon_dir: Path, tmp_path: Path
+) -> None:
     target = tmp_path / "model"
     target.mkdir()
     (target / "stale.txt").write_text("old")

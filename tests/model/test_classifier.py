@@ -57,7 +57,9 @@ def test_label_matrix_of_the_wrong_shape_is_refused() -> None:
 
 def test_a_label_too_rare_to_calibrate_is_refused() -> None:
     texts = [t for t, *_ in TOY_STATEMENTS]
-    labels = [[row[1], row[2] if row[2] != "favor" or i == 9 else "none", row[3]] for i, row in enumerate(TOY_STATEMENTS)]
+    labels = [
+        [row[1], row[2] if row[2] != "favor" or i == 9 else "none", row[3]] for i, row in enumerate(TOY_STATEMENTS)
+    ]
     with pytest.raises(ValueError, match="Head 'nato': label 'favor' has 1 example"):
         build_pipeline().fit(texts, labels)
 

@@ -9,8 +9,8 @@ ARTICLE = (
     "The Cuban regime sided with Moscow on Tuesday.\n\n"
     "\"NATO's march to Russia's borders endangers peace,\" the Cuban Foreign Ministry said in a statement. "
     "The regime also blamed Washington.\n\n"
-    "Later, President Miguel Díaz-Canel warned that \"the bloc's expansion brings grave risks to everyone.\" "
-    "\"We reject the sanctions,\" the president added."
+    'Later, President Miguel Díaz-Canel warned that "the bloc\'s expansion brings grave risks to everyone." '
+    '"We reject the sanctions," the president added.'
 )
 
 
@@ -41,7 +41,10 @@ def test_speakers_are_resolved_from_the_text(toy_model: StanceModel) -> None:
 def test_author_framing_and_inherited_targets(toy_model: StanceModel) -> None:
     result = analyze_document(toy_model, ARTICLE)
     terms = [t for s in result["sentences"] for t in s["loaded_terms"]]
-    assert [(t["term"], t["voice"], t["target"]) for t in terms] == [("regime", "author", "Cuba"), ("regime", "author", "Cuba")]
+    assert [(t["term"], t["voice"], t["target"]) for t in terms] == [
+        ("regime", "author", "Cuba"),
+        ("regime", "author", "Cuba"),
+    ]
     framing = result["framing"]
     assert framing["author_loaded_count"] == 2
     assert framing["by_category"] == {"delegitimizing_label": {"author": 2}}
@@ -59,7 +62,9 @@ def test_title_is_analysed_with_its_own_offsets(toy_model: StanceModel) -> None:
 
 
 def test_document_stance_summarises_sentences(toy_model: StanceModel) -> None:
-    result = analyze_document(toy_model, "NATO expansion threatens Russia and provokes the war. Delegates met in Geneva.")
+    result = analyze_document(
+        toy_model, "NATO expansion threatens Russia and provokes the war. Delegates met in Geneva."
+    )
     stance = result["stance"]
     assert sum(stance["counts"].values()) == 2
     assert stance["label"] == "pro_russia"

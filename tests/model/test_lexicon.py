@@ -31,8 +31,11 @@ def found(lexicon: Lexicon, text: str) -> list[tuple[str, str, str]]:
         pytest.param("In 1941 the Nazis occupied Kyiv.", [], id="historical-context"),
         pytest.param("neo-Nazis run the show", [("neo-Nazis", "neo_nazis", "")], id="hyphenated"),
         pytest.param("the so-called referendum", [("so-called", "so_called", "")], id="hyphen-pattern"),
-        pytest.param("the special\nmilitary operation", [("special\nmilitary operation", "special_military_operation", "Russia")],
-                     id="line-break-inside-multiword"),
+        pytest.param(
+            "the special\nmilitary operation",
+            [("special\nmilitary operation", "special_military_operation", "Russia")],
+            id="line-break-inside-multiword",
+        ),
         pytest.param("The Cuban regime", [("regime", "regime", "Cuba")], id="target-demonym-before"),
         pytest.param("Maduro’s regime", [("regime", "regime", "Venezuela")], id="target-curly-possessive"),
         pytest.param("Putin's brutal regime", [("regime", "regime", "Russia")], id="target-with-modifier"),
@@ -69,20 +72,43 @@ def test_version_is_a_hash_of_both_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        pytest.param('id = "x"\ncategory = "slur"\npatterns = ["x"]\nneutral = ["y"]', "unknown category", id="category"),
-        pytest.param('id = "x"\ncategory = "euphemism"\npatterns = []\nneutral = ["y"]', "'patterns' is empty", id="no-patterns"),
-        pytest.param('id = "x"\ncategory = "euphemism"\npatterns = ["x"]\nneutral = []', "'neutral' is empty", id="no-neutral"),
-        pytest.param('id = "x"\ncategory = "euphemism"\npatterns = ["Big X"]\nneutral = ["y"]', "must be lowercase", id="case"),
-        pytest.param('id = "x"\ncategory = "euphemism"\npatterns = ["x"]\nneutral = ["y"]\ncolour = "red"', "unknown keys",
-                     id="unknown-key"),
-        pytest.param('id = "x"\ncategory = "euphemism"\npatterns = ["x"]\nneutral = ["y"]\nnot_loaded = ["other words"]',
-                     "contains none of the patterns", id="stray-exclusion"),
-        pytest.param('id = "x"\ncategory = "euphemism"\npatterns = ["regime"]\nneutral = ["y"]', "appears in entries",
-                     id="pattern-in-two-entries"),
-        pytest.param('id = "x"\ncategory = "euphemism"\npatterns = ["visa regime"]\nneutral = ["y"]',
-                     "both a pattern of 'x' and a not_loaded phrase", id="pattern-is-an-exclusion"),
-        pytest.param('id = "regime"\ncategory = "euphemism"\npatterns = ["z"]\nneutral = ["y"]', "duplicate entry id",
-                     id="duplicate-id"),
+        pytest.param(
+            'id = "x"\ncategory = "slur"\npatterns = ["x"]\nneutral = ["y"]', "unknown category", id="category"
+        ),
+        pytest.param(
+            'id = "x"\ncategory = "euphemism"\npatterns = []\nneutral = ["y"]', "'patterns' is empty", id="no-patterns"
+        ),
+        pytest.param(
+            'id = "x"\ncategory = "euphemism"\npatterns = ["x"]\nneutral = []', "'neutral' is empty", id="no-neutral"
+        ),
+        pytest.param(
+            'id = "x"\ncategory = "euphemism"\npatterns = ["Big X"]\nneutral = ["y"]', "must be lowercase", id="case"
+        ),
+        pytest.param(
+            'id = "x"\ncategory = "euphemism"\npatterns = ["x"]\nneutral = ["y"]\ncolour = "red"',
+            "unknown keys",
+            id="unknown-key",
+        ),
+        pytest.param(
+            'id = "x"\ncategory = "euphemism"\npatterns = ["x"]\nneutral = ["y"]\nnot_loaded = ["other words"]',
+            "contains none of the patterns",
+            id="stray-exclusion",
+        ),
+        pytest.param(
+            'id = "x"\ncategory = "euphemism"\npatterns = ["regime"]\nneutral = ["y"]',
+            "appears in entries",
+            id="pattern-in-two-entries",
+        ),
+        pytest.param(
+            'id = "x"\ncategory = "euphemism"\npatterns = ["visa regime"]\nneutral = ["y"]',
+            "both a pattern of 'x' and a not_loaded phrase",
+            id="pattern-is-an-exclusion",
+        ),
+        pytest.param(
+            'id = "regime"\ncategory = "euphemism"\npatterns = ["z"]\nneutral = ["y"]',
+            "duplicate entry id",
+            id="duplicate-id",
+        ),
     ],
 )
 def test_malformed_entries_are_refused_with_the_reason(tmp_path: Path, entry: str, message: str) -> None:

@@ -36,7 +36,9 @@ def test_scores_are_full_maps_that_sum_to_one(toy_model: StanceModel) -> None:
 
 
 def test_toy_model_learns_the_obvious(toy_model: StanceModel) -> None:
-    records = toy_model.predict(["NATO expansion threatens Russia and provokes war", "We stand with Ukraine against the invasion"])
+    records = toy_model.predict(
+        ["NATO expansion threatens Russia and provokes war", "We stand with Ukraine against the invasion"]
+    )
     assert [r["stance"] for r in records] == ["pro_russia", "pro_nato"]
 
 
@@ -47,7 +49,9 @@ def test_ids_are_echoed_or_positional(toy_model: StanceModel) -> None:
         toy_model.predict(["a", "b"], ids=["x"])
 
 
-@pytest.mark.parametrize(("value", "message"), [("", "empty"), ("   ", "empty"), (None, "NoneType, not a string"), (3, "int")])
+@pytest.mark.parametrize(
+    ("value", "message"), [("", "empty"), ("   ", "empty"), (None, "NoneType, not a string"), (3, "int")]
+)
 def test_bad_texts_are_refused_with_position(toy_model: StanceModel, value: object, message: str) -> None:
     with pytest.raises(InputError, match=rf"Text #1 .*{message}"):
         toy_model.predict(["fine", value])  # type: ignore[list-item]
@@ -58,7 +62,9 @@ def test_loaded_terms_carry_offsets_voice_and_alternatives(toy_model: StanceMode
     [record] = toy_model.predict([text])
     terms = record["loaded_terms"]
     assert [(t["term"], t["voice"], t["target"]) for t in terms] == [
-        ("regime", "author", "Cuba"), ("Kiev regime", "quoted", "Ukraine"), ("neo-Nazis", "quoted", ""),
+        ("regime", "author", "Cuba"),
+        ("Kiev regime", "quoted", "Ukraine"),
+        ("neo-Nazis", "quoted", ""),
     ]
     for term in terms:
         assert text[term["start"] : term["end"]] == term["term"]

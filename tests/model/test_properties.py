@@ -17,9 +17,37 @@ from model.voice import attribute_quotes, find_quotes, sentence_voice
 EXAMPLES = int(os.environ.get("STANCEWATCH_PROPERTY_EXAMPLES", "300"))
 # Arbitrary text, salted with the pieces the code treats specially: quote marks, terms,
 # abbreviations, odd case mappings and line breaks.
-PIECES = st.sampled_from(['"', "“", "”", "«", "»", "'", "‘", "’", " regime", " Kiev regime", " neo-Nazis", " U.S.", " Jan. 5",
-                          ". ", "\n", "\n\n", "İ", "ß", " said", " according to ", ", the ministry said.", "so-called",
-                          " sanctions regime", "\u00a0", "\t", "Cuban", " 1941 "])
+PIECES = st.sampled_from(
+    [
+        '"',
+        "“",
+        "”",
+        "«",
+        "»",
+        "'",
+        "‘",
+        "’",
+        " regime",
+        " Kiev regime",
+        " neo-Nazis",
+        " U.S.",
+        " Jan. 5",
+        ". ",
+        "\n",
+        "\n\n",
+        "İ",
+        "ß",
+        " said",
+        " according to ",
+        ", the ministry said.",
+        "so-called",
+        " sanctions regime",
+        "\u00a0",
+        "\t",
+        "Cuban",
+        " 1941 ",
+    ]
+)
 TEXT = st.lists(st.one_of(st.text(max_size=12), PIECES), max_size=30).map("".join)
 FAST = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

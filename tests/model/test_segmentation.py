@@ -15,14 +15,24 @@ def sentences(text: str) -> list[str]:
     ("text", "expected"),
     [
         pytest.param("NATO met. Russia left.", ["NATO met.", "Russia left."], id="two-sentences"),
-        pytest.param("The U.S. Gen. Smith spoke. He left.", ["The U.S. Gen. Smith spoke.", "He left."], id="abbreviations"),
-        pytest.param("Talks began Jan. 5 in Geneva. They failed.", ["Talks began Jan. 5 in Geneva.", "They failed."],
-                     id="month-abbreviation"),
+        pytest.param(
+            "The U.S. Gen. Smith spoke. He left.", ["The U.S. Gen. Smith spoke.", "He left."], id="abbreviations"
+        ),
+        pytest.param(
+            "Talks began Jan. 5 in Geneva. They failed.",
+            ["Talks began Jan. 5 in Geneva.", "They failed."],
+            id="month-abbreviation",
+        ),
         pytest.param("J. R. Smith wrote it. Then what?", ["J. R. Smith wrote it.", "Then what?"], id="initials"),
-        pytest.param('"We will respond." The ministry said so.', ['"We will respond."', "The ministry said so."],
-                     id="closing-quote-after-stop"),
+        pytest.param(
+            '"We will respond." The ministry said so.',
+            ['"We will respond."', "The ministry said so."],
+            id="closing-quote-after-stop",
+        ),
         pytest.param("“Enough,” he said. “No more.”", ["“Enough,” he said.", "“No more.”"], id="curly-quotes"),
-        pytest.param("Headline here\n\nBody starts. Ends!", ["Headline here", "Body starts.", "Ends!"], id="line-breaks"),
+        pytest.param(
+            "Headline here\n\nBody starts. Ends!", ["Headline here", "Body starts.", "Ends!"], id="line-breaks"
+        ),
         pytest.param("Why? Because.", ["Why?", "Because."], id="question"),
         pytest.param("no capital. after it", ["no capital. after it"], id="lowercase-continuation"),
         pytest.param("   \n  ", [], id="whitespace-only"),

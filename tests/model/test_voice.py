@@ -17,22 +17,45 @@ def voice_of(text: str) -> tuple[str, str]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param('"NATO is a relic of the Cold War," the ministry said in a statement.', ("quoted", "the ministry"),
-                     id="straight-quote-speaker-after"),
+        pytest.param(
+            '"NATO is a relic of the Cold War," the ministry said in a statement.',
+            ("quoted", "the ministry"),
+            id="straight-quote-speaker-after",
+        ),
         pytest.param("“Sanctions will not break us,” said Lavrov.", ("quoted", "Lavrov"), id="curly-verb-first"),
-        pytest.param("«L'OTAN doit partir de nos frontières», a déclaré le porte-parole. The Kremlin said: «We will respond to every provocation»",
-                     ("quoted", "The Kremlin"), id="guillemets-speaker-before"),
-        pytest.param("Foreign Minister Anna Berg warned the assembly that “the alliance will not be intimidated.”",
-                     ("quoted", "Foreign Minister Anna Berg"), id="speaker-before-with-object"),
-        pytest.param("After the vote, Ruritanian strongman Karl Vance said “Foreign meddling has to end now.”",
-                     ("quoted", "Karl Vance"), id="descriptor-gives-way-to-name"),
-        pytest.param("The ministry said NATO's advance endangers world peace.", ("attributed", "The ministry"),
-                     id="said-without-that"),
-        pytest.param("Beijing said that the alliance should not seek to expand.", ("attributed", "Beijing"), id="said-that"),
-        pytest.param("According to the Kremlin, the sanctions are illegal.", ("attributed", "the Kremlin"), id="according-to"),
-        pytest.param("NATO is a threat to us all, the spokeswoman said.", ("attributed", "the spokeswoman"), id="trailing"),
+        pytest.param(
+            "«L'OTAN doit partir de nos frontières», a déclaré le porte-parole. The Kremlin said: «We will respond to every provocation»",
+            ("quoted", "The Kremlin"),
+            id="guillemets-speaker-before",
+        ),
+        pytest.param(
+            "Foreign Minister Anna Berg warned the assembly that “the alliance will not be intimidated.”",
+            ("quoted", "Foreign Minister Anna Berg"),
+            id="speaker-before-with-object",
+        ),
+        pytest.param(
+            "After the vote, Ruritanian strongman Karl Vance said “Foreign meddling has to end now.”",
+            ("quoted", "Karl Vance"),
+            id="descriptor-gives-way-to-name",
+        ),
+        pytest.param(
+            "The ministry said NATO's advance endangers world peace.",
+            ("attributed", "The ministry"),
+            id="said-without-that",
+        ),
+        pytest.param(
+            "Beijing said that the alliance should not seek to expand.", ("attributed", "Beijing"), id="said-that"
+        ),
+        pytest.param(
+            "According to the Kremlin, the sanctions are illegal.", ("attributed", "the Kremlin"), id="according-to"
+        ),
+        pytest.param(
+            "NATO is a threat to us all, the spokeswoman said.", ("attributed", "the spokeswoman"), id="trailing"
+        ),
         pytest.param("The summit ended without a joint communiqué.", ("author", ""), id="plain-author"),
-        pytest.param("Cuba backs Moscow, calls to end 'Western meddling'", ("author", ""), id="scare-quotes-stay-author"),
+        pytest.param(
+            "Cuba backs Moscow, calls to end 'Western meddling'", ("author", ""), id="scare-quotes-stay-author"
+        ),
         pytest.param("Russia's allies' support was limited.", ("author", ""), id="apostrophes-are-not-quotes"),
     ],
 )

@@ -17,7 +17,11 @@ def test_predict_one_and_many_same_shape(client: TestClient) -> None:
     one = client.post("/v1/predict", json={"instances": [{"id": "a", "text": "NATO expansion threatens Russia"}]})
     many = client.post("/v1/predict", json={"instances": [{"text": f"Delegates met {i} times"} for i in range(20)]})
     assert one.status_code == many.status_code == 200
-    assert one.json()["model"] == {"name": "toy", "version": "toy-1", "lexicon_version": one.json()["model"]["lexicon_version"]}
+    assert one.json()["model"] == {
+        "name": "toy",
+        "version": "toy-1",
+        "lexicon_version": one.json()["model"]["lexicon_version"],
+    }
     records = one.json()["predictions"] + many.json()["predictions"]
     assert {tuple(sorted(r)) for r in records} == {tuple(sorted(records[0]))}
     assert records[0]["id"] == "a" and records[1]["id"] == "0"
@@ -34,7 +38,11 @@ def test_predict_explain_and_loaded_terms(client: TestClient) -> None:
 
 
 def test_analyze_returns_the_document_result(client: TestClient) -> None:
-    body = {"id": "doc-1", "title": "Havana sides with Moscow", "text": "The Cuban regime backed Moscow. Delegates met in Geneva."}
+    body = {
+        "id": "doc-1",
+        "title": "Havana sides with Moscow",
+        "text": "The Cuban regime backed Moscow. Delegates met in Geneva.",
+    }
     result = client.post("/v1/analyze", json=body).json()
     assert result["id"] == "doc-1"
     assert [s["part"] for s in result["sentences"]] == ["title", "text", "text"]
@@ -65,13 +73,28 @@ def test_health_readiness_metrics(client: TestClient) -> None:
     [
         pytest.param({"instances": []}, 422, "at least 1 item", id="no-instances"),
         pytest.param({"instances": [{"text": 5}]}, 422, "instances.0.text", id="wrong-type"),
-        pytest.param({"instances": [{"text": "   "}]}, 422, "instances.0.text: String should match pattern", id="blank-text"),
+        pytest.param(
+            {"instances": [{"text": "   "}]}, 422, "instances.0.text: String should match pattern", id="blank-text"
+        ),
         pytest.param({"instances": [{"text": "x"}], "colour": 1}, 422, "colour", id="unknown-field"),
-        pytest.param({"instances": [{"text": "x"}] * 3}, 413, "instances: List should have at most 2 items", id="too-many-instances"),
-        pytest.param({"instances": [{"text": "x" * 101}]}, 413, "instances.0.text: String should have at most 100 characters",
-                     id="text-too-long"),
-        pytest.param({"instances": [{"text": "x"}], "explain": 1}, 422, "explain: Input should be a valid boolean",
-                     id="strict-types"),
+        pytest.param(
+            {"instances": [{"text": "x"}] * 3},
+            413,
+            "instances: List should have at most 2 items",
+            id="too-many-instances",
+        ),
+        pytest.param(
+            {"instances": [{"text": "x" * 101}]},
+            413,
+            "instances.0.text: String should have at most 100 characters",
+            id="text-too-long",
+        ),
+        pytest.param(
+            {"instances": [{"text": "x"}], "explain": 1},
+            422,
+            "explain: Input should be a valid boolean",
+            id="strict-types",
+        ),
     ],
 )
 def test_errors_are_json_with_the_right_status(make_client, body: object, status: int, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -136,7 +159,7 @@ def test_bad_model_stops_start_up_by_default(tmp_path: Path) -> None:
     from model.exceptions import ArtifactError
 
     app = create_app(Settings(model_dir=tmp_path / "missing"))
-    with pytest.raises(ArtifactError, match="metadata.json is missing"), TestClient(app):
+    with pytest.raises(ArtifactError, match=r"metadata\.json is missing"), TestClient(app):
         pass
 
 

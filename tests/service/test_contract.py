@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 
 import schemathesis
-from schemathesis.config import SchemathesisConfig
 from hypothesis import HealthCheck, settings
+from schemathesis.config import SchemathesisConfig
 
 from model.predictor import StanceModel
 from service.app import create_app
@@ -26,12 +26,18 @@ EXAMPLES = int(os.environ.get("STANCEWATCH_CONTRACT_EXAMPLES", "150"))
 
 _folder = Path(tempfile.mkdtemp(prefix="stancewatch-contract-"))
 _model_dir = build_toy_model(_folder / "model", write_toy_lexicon(_folder / "lexicon"))
-app = create_app(Settings(model_dir=_model_dir, max_texts_per_request=64, max_chars_per_text=5000),
-                 model=StanceModel.load(_model_dir))
+app = create_app(
+    Settings(model_dir=_model_dir, max_texts_per_request=64, max_chars_per_text=5000),
+    model=StanceModel.load(_model_dir),
+)
 # A request over a size limit is refused with 413 (SPEC section 3); schemathesis must accept
 # that as a rejection of schema-violating data, beside 400/422.
 CONFIG = SchemathesisConfig.from_dict(
-    {"checks": {"negative_data_rejection": {"expected-statuses": ["400", "401", "404", "405", "406", "413", "415", "422"]}}}
+    {
+        "checks": {
+            "negative_data_rejection": {"expected-statuses": ["400", "401", "404", "405", "406", "413", "415", "422"]}
+        }
+    }
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=CONFIG)
 

@@ -22,8 +22,15 @@ from service.settings import Settings
 
 CHROMIUM = os.environ.get("STANCEWATCH_CHROMIUM", "/usr/bin/chromium")
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +38,9 @@ def server(toy_model_dir: Path) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(Settings(model_dir=toy_model_dir)), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(Settings(model_dir=toy_model_dir)), host="127.0.0.1", port=port, log_level="warning"
+    )
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
@@ -48,12 +57,17 @@ def server(toy_model_dir: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's chromium (apt-get install chromium) to run the page tests")
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium (apt-get install chromium) to run the page tests"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
-                                              headless=True, args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+            headless=True,
+            args=CHROMIUM_ARGS,
+        )
         yield instance
         instance.close()
 
@@ -131,8 +145,10 @@ def test_article_shows_sentences_and_speakers(page, tmp_path: Path) -> None:  # 
 def test_markup_in_a_statement_is_shown_not_run(page) -> None:  # type: ignore[no-untyped-def]
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    payload = ('<script>window.__pwned = 1; alert(1)</script><img src=x onerror="window.__pwned = 2; alert(2)"> '
-               "the Kiev regime")
+    payload = (
+        '<script>window.__pwned = 1; alert(1)</script><img src=x onerror="window.__pwned = 2; alert(2)"> '
+        "the Kiev regime"
+    )
     page.fill("#text", payload)
     page.click("#analyse")
     page.wait_for_selector("#result:not([hidden])")

@@ -17,8 +17,12 @@ def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
 
 
 def test_csv_and_jsonl_of_the_same_schema_load_together(tmp_path: Path) -> None:
-    (tmp_path / "a.csv").write_text("id,text,stance,nato,russia\nx1,NATO is fine,pro_nato,favor,none\n", encoding="utf-8")
-    write_jsonl(tmp_path / "b.jsonl", [{"id": "x2", "text": "Moscow is right", "stance": "pro_russia", "russia": "favor"}])
+    (tmp_path / "a.csv").write_text(
+        "id,text,stance,nato,russia\nx1,NATO is fine,pro_nato,favor,none\n", encoding="utf-8"
+    )
+    write_jsonl(
+        tmp_path / "b.jsonl", [{"id": "x2", "text": "Moscow is right", "stance": "pro_russia", "russia": "favor"}]
+    )
     frame = load_labelled([tmp_path / "a.csv", tmp_path / "b.jsonl"])
     assert frame["id"].tolist() == ["x1", "x2"]
     assert frame["nato"].tolist() == ["favor", ""]  # an unlabelled head stays empty
@@ -34,18 +38,34 @@ def test_a_folder_loads_its_files_in_order(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        pytest.param("id,text,stance\nx,hello,pro_china\n", r"a.csv, line 2, column 'stance': unknown label 'pro_china'",
-                     id="unknown-label"),
-        pytest.param("id,body,stance\nx,hello,neutral\n", r"column 'text' is missing. Found columns: \['body', 'id', 'stance'\]",
-                     id="missing-text-column"),
+        pytest.param(
+            "id,text,stance\nx,hello,pro_china\n",
+            r"a.csv, line 2, column 'stance': unknown label 'pro_china'",
+            id="unknown-label",
+        ),
+        pytest.param(
+            "id,body,stance\nx,hello,neutral\n",
+            r"column 'text' is missing. Found columns: \['body', 'id', 'stance'\]",
+            id="missing-text-column",
+        ),
         pytest.param("id,text,colour\nx,hello,red\n", "no label column", id="no-label-column"),
-        pytest.param("id,text,stance\nx,,neutral\n", r"line 2, column 'text': expected a non-empty string", id="empty-text"),
+        pytest.param(
+            "id,text,stance\nx,,neutral\n", r"line 2, column 'text': expected a non-empty string", id="empty-text"
+        ),
         pytest.param("id,text,stance\nx,hello,\n", r"line 2: no label in any of", id="row-without-labels"),
-        pytest.param("id,text,stance\nx,hello,neutral\nx,again,neutral\n", r"line 3, column 'id': 'x' is already used",
-                     id="duplicate-id"),
-        pytest.param("id,text,stance\nx,hello,neutral,extra\n", "line 2: more fields than the header", id="extra-field"),
-        pytest.param("id,text,stance,voice\nx,hello,neutral,whispered\n", "column 'voice': unknown value 'whispered'",
-                     id="unknown-voice"),
+        pytest.param(
+            "id,text,stance\nx,hello,neutral\nx,again,neutral\n",
+            r"line 3, column 'id': 'x' is already used",
+            id="duplicate-id",
+        ),
+        pytest.param(
+            "id,text,stance\nx,hello,neutral,extra\n", "line 2: more fields than the header", id="extra-field"
+        ),
+        pytest.param(
+            "id,text,stance,voice\nx,hello,neutral,whispered\n",
+            "column 'voice': unknown value 'whispered'",
+            id="unknown-voice",
+        ),
     ],
 )
 def test_malformed_csv_errors_name_file_line_and_column(tmp_path: Path, content: str, message: str) -> None:

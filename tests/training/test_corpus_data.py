@@ -48,9 +48,30 @@ def test_variety_of_genres_voices_origins_periods_topics(corpus: pd.DataFrame) -
     assert set(corpus["genre"]) == {g.value for g in Genre}
     assert corpus["genre"].value_counts(normalize=True).min() >= 0.02
     assert corpus["origin"].nunique() >= 30
-    required = {"Russia", "Belarus", "Cuba", "Venezuela", "Nicaragua", "Iran", "China", "India", "Brazil", "South Africa",
-                "Turkey", "Hungary", "United States", "United Kingdom", "France", "Germany", "Poland", "Finland", "Ukraine",
-                "NATO", "EU", "UN"}
+    required = {
+        "Russia",
+        "Belarus",
+        "Cuba",
+        "Venezuela",
+        "Nicaragua",
+        "Iran",
+        "China",
+        "India",
+        "Brazil",
+        "South Africa",
+        "Turkey",
+        "Hungary",
+        "United States",
+        "United Kingdom",
+        "France",
+        "Germany",
+        "Poland",
+        "Finland",
+        "Ukraine",
+        "NATO",
+        "EU",
+        "UN",
+    }
     assert required <= set(corpus["origin"]), required - set(corpus["origin"])
     years = pd.to_numeric(corpus["year"])
     assert (years < 2000).sum() >= 50 and ((years >= 2008) & (years < 2014)).sum() >= 50
@@ -85,8 +106,11 @@ def test_held_out_split_is_large_and_separate(corpus: pd.DataFrame) -> None:
     # Written separately: the test files hold only test rows, the training files only training rows.
     assert set(test["source"]).isdisjoint(set(train["source"]))
     # The events and people reserved for the test split never appear in training statements.
-    reserved = re.compile(r"\b(zaporizhzhia|kerch|nord stream|wagner|prigozhin|kaliningrad|kakhovka|mh17|transnistria|"
-                          r"medvedev|nebenzya|shoigu|lukashenko|orb[aá]n|vu[cč]i[cć]|kallas|kuleba|borrell|stoltenberg)\b", re.I)
+    reserved = re.compile(
+        r"\b(?:zaporizhzhia|kerch|nord stream|wagner|prigozhin|kaliningrad|kakhovka|mh17|transnistria|"
+        r"medvedev|nebenzya|shoigu|lukashenko|orb[aá]n|vu[cč]i[cć]|kallas|kuleba|borrell|stoltenberg)\b",
+        re.I,
+    )
     leaks = train[train["text"].str.contains(reserved)]
     assert leaks.empty, leaks["id"].tolist()[:10]
     assert test["text"].str.contains(reserved).mean() >= 0.3
@@ -95,8 +119,11 @@ def test_held_out_split_is_large_and_separate(corpus: pd.DataFrame) -> None:
 def test_no_near_duplicates(corpus: pd.DataFrame) -> None:
     vectors = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit_transform(corpus["text"])
     similarity = cosine_similarity(vectors, dense_output=False).tocoo()
-    pairs = [(corpus["id"][i], corpus["id"][j], round(v, 3)) for i, j, v in
-             zip(similarity.row, similarity.col, similarity.data, strict=True) if i < j and v > 0.9]
+    pairs = [
+        (corpus["id"][i], corpus["id"][j], round(v, 3))
+        for i, j, v in zip(similarity.row, similarity.col, similarity.data, strict=True)
+        if i < j and v > 0.9
+    ]
     assert pairs == []
 
 

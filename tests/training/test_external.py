@@ -34,8 +34,9 @@ def test_ruw_conversion_trains_through_the_loader_and_keeps_test_unseen(corpora_
     assert test_texts.isdisjoint(frame["text"])
 
 
-@pytest.mark.parametrize(("name", "minimum"), [("euvsdisinfo", 2600), ("euvsdisinfo_titles", 10000), ("voxcheck", 600),
-                                               ("unga", 1300)])
+@pytest.mark.parametrize(
+    ("name", "minimum"), [("euvsdisinfo", 2600), ("euvsdisinfo_titles", 10000), ("voxcheck", 600), ("unga", 1300)]
+)
 def test_every_corpus_loads(corpora_dir: Path, name: str, minimum: int) -> None:
     frame = CORPORA[name].load(corpora_dir)
     assert len(frame) >= minimum and frame["text"].str.strip().ne("").all()

@@ -19,9 +19,16 @@ from training.train import search, train
 def write_toy_corpus(path: Path, test_every: int = 4) -> Path:
     rows = []
     for index, (text, stance, nato, russia) in enumerate(TOY_STATEMENTS * 2):
-        rows.append({"id": f"t{index}", "text": text if index < len(TOY_STATEMENTS) else f"{text}, again",
-                     "stance": stance, "nato": nato, "russia": russia,
-                     "split": "test" if index % test_every == 0 else "train"})
+        rows.append(
+            {
+                "id": f"t{index}",
+                "text": text if index < len(TOY_STATEMENTS) else f"{text}, again",
+                "stance": stance,
+                "nato": nato,
+                "russia": russia,
+                "split": "test" if index % test_every == 0 else "train",
+            }
+        )
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path
 
@@ -29,24 +36,33 @@ def write_toy_corpus(path: Path, test_every: int = 4) -> Path:
 SMALL_GRID = {"ngram_max": [1, 2], "min_df": [1], "C": [1.0, 10.0]}
 
 
-def test_training_is_reproducible_and_complete(tmp_path: Path, toy_lexicon_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_training_is_reproducible_and_complete(
+    tmp_path: Path, toy_lexicon_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(training, "PARAM_GRID", SMALL_GRID)
     data = write_toy_corpus(tmp_path / "corpus.jsonl")
     first = train([data], tmp_path / "a", toy_lexicon_dir)
     second = train([data], tmp_path / "b", toy_lexicon_dir)
-    hashes = [json.loads((d / artifact.METADATA_FILE).read_text())["files"][artifact.PIPELINE_FILE] for d in (first, second)]
+    hashes = [
+        json.loads((d / artifact.METADATA_FILE).read_text())["files"][artifact.PIPELINE_FILE] for d in (first, second)
+    ]
     assert hashes[0] == hashes[1], "same data and seed must give the same pipeline bytes"
     metadata = json.loads((first / artifact.METADATA_FILE).read_text())
     assert metadata["training_data"]["rows"] == {"train": 36, "test": 12}
     assert set(metadata["metrics"]["test"]) == {"stance", "nato", "russia"}
-    assert {"ece_before", "ece_after", "brier_before", "brier_after"} <= set(metadata["metrics"]["calibration"]["stance"])
-    assert metadata["params"] in [dict(zip(SMALL_GRID, v, strict=True)) for v in
-                                  [(n, 1, c) for n in (1, 2) for c in (1.0, 10.0)]]
+    assert {"ece_before", "ece_after", "brier_before", "brier_after"} <= set(
+        metadata["metrics"]["calibration"]["stance"]
+    )
+    assert metadata["params"] in [
+        dict(zip(SMALL_GRID, v, strict=True)) for v in [(n, 1, c) for n in (1, 2) for c in (1.0, 10.0)]
+    ]
     assert "## Metrics" in (first / artifact.MODEL_CARD_FILE).read_text()
     StanceModel.load(first)
 
 
-def test_search_never_sees_the_test_rows(tmp_path: Path, toy_lexicon_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_never_sees_the_test_rows(
+    tmp_path: Path, toy_lexicon_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen: list[int] = []
     real = training.search
 
@@ -69,13 +85,16 @@ def test_search_ranks_grid_points(tmp_path: Path) -> None:
     assert best == table[0]["params"]
 
 
-def test_partially_labelled_data_trains_every_head_it_can(tmp_path: Path, toy_lexicon_dir: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_partially_labelled_data_trains_every_head_it_can(
+    tmp_path: Path, toy_lexicon_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(training, "PARAM_GRID", SMALL_GRID)
     base = write_toy_corpus(tmp_path / "corpus.jsonl")
     extra = tmp_path / "russia_only.csv"
-    extra.write_text("text,russia\nMoscow is right again,favor\nThe Kremlin lied again,against\nRain in Oslo,none\n",
-                     encoding="utf-8")
+    extra.write_text(
+        "text,russia\nMoscow is right again,favor\nThe Kremlin lied again,against\nRain in Oslo,none\n",
+        encoding="utf-8",
+    )
     directory = train([base, extra], tmp_path / "m", toy_lexicon_dir)
     metadata = json.loads((directory / artifact.METADATA_FILE).read_text())
     assert metadata["training_data"]["rows"]["train"] == 39
@@ -85,5 +104,7 @@ def test_partially_labelled_data_trains_every_head_it_can(tmp_path: Path, toy_le
 def test_a_head_missing_a_label_is_refused(tmp_path: Path, toy_lexicon_dir: Path) -> None:
     data = tmp_path / "c.csv"
     data.write_text("text,stance\nNATO good,pro_nato\nNATO bad,pro_russia\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"head 'stance' only with \['pro_nato', 'pro_russia'\].*neutral|missing labels"):
+    with pytest.raises(
+        DataError, match=r"head 'stance' only with \['pro_nato', 'pro_russia'\].*neutral|missing labels"
+    ):
         train([data], tmp_path / "m", toy_lexicon_dir, run_search=False)
