@@ -203,9 +203,7 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed as the load generator: apt-get install wrk")
-    # A private copy: `serve` on the default path would rebuild it if data/ changed meanwhile.
-    model = Path(tempfile.mkdtemp(prefix="stancewatch-bench-")) / "model"
-    shutil.copytree(default_model_dir(), model)
+    model = default_model_dir()
     texts = statements(300, seed=1)
     one = json.dumps({"instances": [{"text": texts[0]}]})
     hundred = json.dumps({"instances": [{"text": t} for t in texts[:100]]})

@@ -9,6 +9,8 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")
 
 import random  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -18,10 +20,14 @@ from training.corpus import load_labelled  # noqa: E402
 
 
 def default_model_dir() -> Path:
-    """The default model, built from data/ if absent (as `make serve` would)."""
+    """A private copy of the default model, built from data/ first if absent or stale (as
+    `make serve` would). A copy, because commands given the default path rebuild it whenever
+    data/ changes, which would land inside a timed run."""
     from stancewatch.cli import ensure_default_model
 
-    return ensure_default_model(DEFAULT_MODEL_DIR)
+    copy = Path(tempfile.mkdtemp(prefix="stancewatch-bench-")) / "model"
+    shutil.copytree(ensure_default_model(DEFAULT_MODEL_DIR), copy)
+    return copy
 
 
 def statements(count: int, seed: int = 0) -> list[str]:

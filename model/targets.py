@@ -23,61 +23,11 @@ _BEFORE_GAP = re.compile(r"^(?:'s|s'|')?((?:\s+[a-z][\w-]*){0,2})\s+$")
 # Words that end a noun phrase: an alias before them does not qualify the term after them
 # ("Cuba and the regime", "Moscow backs regimes").
 _PHRASE_BREAKS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "nor",
-        "with",
-        "without",
-        "to",
-        "from",
-        "by",
-        "for",
-        "of",
-        "on",
-        "in",
-        "at",
-        "as",
-        "that",
-        "which",
-        "who",
-        "whom",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "must",
-        "not",
-        "no",
-        "than",
-        "then",
-        "also",
-        "its",
-        "their",
-        "his",
-        "her",
-        "our",
-        "your",
-        "this",
-        "these",
-        "those",
-    ]
+    """
+    a an the and or but nor with without to from by for of on in at as that which who whom is are was
+    were be been has have had will would can could should may might must not no than then also its their
+    his her our your this these those
+    """.split()
 )
 # After the term: "regime in Havana", "dictatorship of Nicolás Maduro", "junta led by ...", or
 # an adjective-like term right before its noun ("Russophobic Lithuania", "so-called Ukrainian state").

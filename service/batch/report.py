@@ -54,13 +54,17 @@ class ReportData:
     groups: Counter[str] = field(default_factory=Counter)  # group, stance
     months: Counter[str] = field(default_factory=Counter)  # month, stance
     errors: int = 0
+    detailed: bool = True  # False: count labels only (no report was asked for)
 
     @classmethod
-    def for_columns(cls, columns: list[str], group_by: str | None, date_column: str | None) -> ReportData:
+    def for_columns(
+        cls, columns: list[str], group_by: str | None, date_column: str | None, detailed: bool = True
+    ) -> ReportData:
         return cls(
             columns=columns,
             group_index=columns.index(group_by) if group_by else None,
             date_index=columns.index(date_column) if date_column else None,
+            detailed=detailed,
         )
 
     def add(self, rows: list[list[Any]], scored: dict[str, list[Any]]) -> None:
@@ -72,6 +76,8 @@ class ReportData:
         self.nato.update(s for s in scored["nato"] if s)
         self.russia.update(s for s in scored["russia"] if s)
         self.errors += sum(1 for e in scored["error"] if e)
+        if not self.detailed:
+            return
         for spans in scored["loaded_terms_json"]:
             if not spans or spans == "[]":
                 continue

@@ -190,7 +190,8 @@ def _score(
     appended = [options.prefix + column for column in output_columns(options.explain)]
     columns = reader.columns + appended
     text_index = reader.columns.index(options.text_column)
-    report = ReportData.for_columns(reader.columns, options.group_by, options.date_column)
+    report = ReportData.for_columns(reader.columns, options.group_by, options.date_column, detailed=bool(options.report))
+    names = output_columns(options.explain)
 
     summary = ScoreSummary(output=output)
     out: _StreamOutput | _FileOutput
@@ -230,10 +231,8 @@ def _score(
     rows_done, chunks_done = skip, (state["chunks"] if state is not None else 0)
     try:
         for chunk, columns_out in _scored_chunks(reader.chunks(skip), text_index, options, model, model_dir):
-            rows = [
-                row + [columns_out[name][i] for name in output_columns(options.explain)]
-                for i, row in enumerate(chunk.rows)
-            ]
+            appended_values = zip(*(columns_out[name] for name in names), strict=True)
+            rows = [row + list(values) for row, values in zip(chunk.rows, appended_values, strict=True)]
             out.write(chunk.index, rows)
             report.add(chunk.rows, columns_out)
             rows_done += len(rows)
