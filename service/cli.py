@@ -16,11 +16,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from model.artifact import read_metadata
+from model.artifact import verify as verify_artifact
 from model.document import analyze_document
 from model.exceptions import InputError
 from model.locations import DEFAULT_MODEL_DIR
 from model.predictor import StanceModel
 from service.batch.runner import ScoreOptions, score_file
+from service.settings import Settings
 
 EnsureModel = Callable[[Path], Path]
 
@@ -79,6 +82,10 @@ def run_serve(args: argparse.Namespace, ensure_model: EnsureModel) -> int:
     import uvicorn
 
     model_dir = ensure_model(args.model)
+    if Settings().exit_on_bad_model:
+        # Refuse a tampered, truncated or mismatched model here, with one clear message and a
+        # non-zero exit, before any worker starts (each worker checks it again as it loads).
+        verify_artifact(model_dir, read_metadata(model_dir))
     # Worker processes read their settings from the environment.
     os.environ["STANCEWATCH_MODEL_DIR"] = str(model_dir.resolve())
     os.environ["STANCEWATCH_HOST"] = args.host
