@@ -69,11 +69,25 @@ def tree_rss_mb(root: int) -> float:
     return total / 1024
 
 
-def run_score(source: Path, output: Path, jobs: int, extra: list[str] | None = None,
-              kill_after: float | None = None) -> tuple[float, float, int]:
+def run_score(
+    source: Path, output: Path, jobs: int, extra: list[str] | None = None, kill_after: float | None = None
+) -> tuple[float, float, int]:
     """Run `stancewatch score`; return (seconds, peak tree RSS in MB, exit status)."""
-    command = [STANCEWATCH, "score", str(source), "-o", str(output), "--jobs", str(jobs), "--quiet",
-               "--chunk-size", str(CHUNK), "--model", str(MODEL_DIR), *(extra or [])]
+    command = [
+        STANCEWATCH,
+        "score",
+        str(source),
+        "-o",
+        str(output),
+        "--jobs",
+        str(jobs),
+        "--quiet",
+        "--chunk-size",
+        str(CHUNK),
+        "--model",
+        str(MODEL_DIR),
+        *(extra or []),
+    ]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     peak = 0.0
@@ -156,19 +170,32 @@ def main() -> None:
         ("floor: predict in memory, 1 process", f"{floor1:,.0f} rows/s", ""),
         ("floor: predict in memory, 2 processes", f"{floor2:,.0f} rows/s", ""),
         ("score --jobs 1", f"{rate1:,.0f} rows/s", f"{rate1 / floor1:.0%} of its floor; peak {peak1:,.0f} MB"),
-        ("score --jobs 2", f"{rate2:,.0f} rows/s",
-         f"{rate2 / floor2:.0%} of its floor (target >= 70%); target >= 15,000 rows/s; peak {peak2:,.0f} MB (< 1 GB)"),
+        (
+            "score --jobs 2",
+            f"{rate2:,.0f} rows/s",
+            f"{rate2 / floor2:.0%} of its floor (target >= 70%); target >= 15,000 rows/s; peak {peak2:,.0f} MB (< 1 GB)",
+        ),
         ("jobs 2 / jobs 1", f"{rate2 / rate1:.2f}", "target >= 1.6"),
-        ("kill at ~half, then --resume", "identical" if identical else "DIFFERENT",
-         f"killed (status {killed}) after {partial_rows:,} rows checkpointed; resume took {resume_seconds:.0f} s"),
+        (
+            "kill at ~half, then --resume",
+            "identical" if identical else "DIFFERENT",
+            f"killed (status {killed}) after {partial_rows:,} rows checkpointed; resume took {resume_seconds:.0f} s",
+        ),
     ]
     if args.large:
         large = make_input(args.rows * 10)
         seconds10, peak10, _ = run_score(large, OUT / "scored_large.csv", 2)
-        rows.append((f"score --jobs 2, {args.rows * 10:,} rows", f"{args.rows * 10 / seconds10:,.0f} rows/s",
-                     f"peak {peak10:,.0f} MB, {peak10 / peak2 - 1:+.1%} against the 1M file (target within 10%)"))
-    print(f"batch benchmark: {args.rows:,} generated statements of 50-400 characters, chunks of {CHUNK:,}, "
-          f"{os.cpu_count()} cores")
+        rows.append(
+            (
+                f"score --jobs 2, {args.rows * 10:,} rows",
+                f"{args.rows * 10 / seconds10:,.0f} rows/s",
+                f"peak {peak10:,.0f} MB, {peak10 / peak2 - 1:+.1%} against the 1M file (target within 10%)",
+            )
+        )
+    print(
+        f"batch benchmark: {args.rows:,} generated statements of 50-400 characters, chunks of {CHUNK:,}, "
+        f"{os.cpu_count()} cores"
+    )
     print(table(rows))
 
 

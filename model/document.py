@@ -63,6 +63,11 @@ def _analyze_part(model: StanceModel, text: str) -> tuple[list[dict[str, Any]], 
         terms = loaded_terms(texts[row], model.lexicon.find(texts[row]), voice, resolved_quotes, offset=start)
         record = dict(model.build_record(f"s{row}", scores[row], voice, terms, len(texts[row].split())))
         record["start"], record["end"], record["text"] = start, end, texts[row]
+        record["quotes"] = [
+            {"start": max(q.start, start), "end": min(q.end, end), "speaker": q.speaker, "scare_quote": q.is_scare_quote}
+            for q in resolved_quotes
+            if q.start < end and q.end > start
+        ]
         records.append(record)
     return records, named
 
@@ -97,7 +102,8 @@ def analyze_document(model: StanceModel, text: str, title: str | None = None) ->
     Returns
     -------
     dict
-        ``sentences`` (records with ``start``, ``end``, ``text``, ``part``), ``speakers``
+        ``sentences`` (records with ``start``, ``end``, ``text``, ``part`` and the ``quotes``
+        inside them: quotations with their speaker, or scare quotes), ``speakers``
         (who voiced what, with stance counts), ``framing`` (author-voice loaded terms per 100
         words, counts by category and by target) and ``stance`` (a document summary).
     """

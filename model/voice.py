@@ -68,6 +68,12 @@ SPEAKER_NOUNS = frozenset(
 )
 _OPENERS = {"“": "”", "«": "»", "‘": "’", '"': '"', "'": "'", "„": "“"}
 _CLOSERS = frozenset(_OPENERS.values())
+# Captured text mixes straight and curly double quotes ("... peace,” the ministry said), so
+# either double mark closes a double-quoted passage.
+_CLOSES = {
+    opener: re.compile("[" + re.escape(closer + ('"”“' if closer in '"”“' else "")) + "]")
+    for opener, closer in _OPENERS.items()
+}
 _WORD = re.compile(r"[A-Za-z]+")
 # Every word that can signal reported speech; a sentence with none of them skips the patterns.
 _VERB_WORDS = frozenset(REPORTING_VERBS) | {"according", "According", "view", "words"} | {
@@ -135,7 +141,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
         if index < resume or not _opens(text, index):
             continue
         char = text[index]
-        close = _find_close(text, index, _OPENERS[char])
+        close = _find_close(text, index, _CLOSES[char])
         if close == -1:
             paragraph_end = text.find("\n\n", index)
             close_end = length if paragraph_end == -1 else paragraph_end
@@ -164,14 +170,16 @@ def _opens(text: str, index: int) -> bool:
     return True
 
 
-def _find_close(text: str, index: int, closer: str) -> int:
+def _find_close(text: str, index: int, closers: re.Pattern[str]) -> int:
     paragraph_end = text.find("\n\n", index)
     limit = len(text) if paragraph_end == -1 else paragraph_end
     position = index + 1
     while True:
-        position = text.find(closer, position, limit)
-        if position == -1:
+        found = closers.search(text, position, limit)
+        if found is None:
             return -1
+        position = found.start()
+        closer = found.group()
         after = text[position + 1] if position + 1 < len(text) else " "
         before = text[position - 1]
         if closer in "'’" and (after.isalpha() or before.isspace()):
@@ -242,13 +250,14 @@ def _speaker_before(text: str, start: int, strict: bool = False) -> str:
     tokens = [match.group() for match in _TOKEN.finditer(head)]
     if tokens and tokens[-1] == ":":
         tokens.pop()
-        if tokens and tokens[-1].lower() not in _VERB_SET:
+        if tokens and tokens[-1] not in _VERB_SET:
             return clean_speaker(" ".join(tokens[-10:]))  # "Peskov: ..."
     while tokens and tokens[-1] in {",", ":", "that"}:
         tokens.pop()
     window = 1 if strict else _OBJECT_WORDS + 1
     for position in range(len(tokens) - 1, max(-1, len(tokens) - 1 - window), -1):
-        if tokens[position].lower() in _VERB_SET:
+        # Reporting verbs are lower case after their subject; "States" is not "states".
+        if tokens[position] in _VERB_SET:
             return clean_speaker(" ".join(tokens[max(0, position - 12) : position]).replace(" ,", ","))
     return ""
 

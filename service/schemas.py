@@ -142,11 +142,19 @@ class PredictResponse(BaseModel):
     predictions: list[PredictionRecord]
 
 
+class QuoteSpan(BaseModel):
+    start: int
+    end: int
+    speaker: str
+    scare_quote: bool
+
+
 class SentenceRecord(PredictionRecord):
     start: int
     end: int
     text: str
     part: str
+    quotes: list[QuoteSpan]
 
 
 class SpeakerRow(BaseModel):

@@ -96,8 +96,10 @@ def score_with_dask(options: ScoreOptions, model_dir: Path, scheduler: str | Non
     scored = frame.map_partitions(
         score_partition, options.text_column, str(model_dir.resolve()), options.explain, options.prefix, meta=meta
     )
-    output = Path(options.output)
-    to_parquet = options.output_format == "parquet" or output.suffix == ".parquet"
+    # A string, not a Path: the output may be a URL ("s3://bucket/scored.parquet").
+    output = options.output.rstrip("/")
+    to_parquet = options.output_format == "parquet" or output.endswith(".parquet")
+    parts = f"{output}/part-*.csv"
     cluster = (
         None
         if scheduler
@@ -112,10 +114,9 @@ def score_with_dask(options: ScoreOptions, model_dir: Path, scheduler: str | Non
             scored.to_parquet(output, write_index=False)
             written = dd.read_parquet(output, columns=[stance_column, error_column])
         else:
-            output.mkdir(parents=True, exist_ok=True)
-            scored.to_csv(str(output / "part-*.csv"), index=False, encoding=options.encoding)
+            scored.to_csv(parts, index=False, encoding=options.encoding)
             written = dd.read_csv(
-                str(output / "part-*.csv"),
+                parts,
                 usecols=[stance_column, error_column],
                 dtype=str,
                 keep_default_na=False,
@@ -128,7 +129,7 @@ def score_with_dask(options: ScoreOptions, model_dir: Path, scheduler: str | Non
     if cluster is not None:
         cluster.close()
     summary = ScoreSummary(
-        output=str(output),
+        output=output,
         rows=int(counts.sum()) + int(errors),
         errors=int(errors),
         seconds=time.perf_counter() - started,

@@ -1,0 +1,100 @@
+"""Batch runs killed with SIGKILL at random points, then resumed, twenty times over.
+
+Scores a generated CSV once cleanly, then again: each run is killed at a random moment and the
+next one resumes it, until twenty kills have landed; the finished file must be byte-identical to
+the clean run, and no killed run may leave a file at the output path.
+
+    python benchmarks/kill_resume.py [--rows 200000] [--kills 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import default_model_dir, generated_statements
+
+OUT = Path(__file__).resolve().parent / "out"
+STANCEWATCH = str(Path(sys.executable).parent / "stancewatch")
+
+
+def run(source: Path, output: Path, model: Path, resume: bool) -> subprocess.Popen[bytes]:
+    command = [
+        STANCEWATCH,
+        "score",
+        str(source),
+        "-o",
+        str(output),
+        "--quiet",
+        "--chunk-size",
+        "2000",
+        "--jobs",
+        "2",
+        "--model",
+        str(model),
+        *(["--resume"] if resume else []),
+    ]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--kills", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    model = default_model_dir()
+    OUT.mkdir(parents=True, exist_ok=True)
+    source = OUT / f"kill_{args.rows}.csv"
+    texts = generated_statements(20_000, seed=5)
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text"])
+        writer.writerows([f"k{i}", texts[i % len(texts)]] for i in range(args.rows))
+    clean, resumed = OUT / "kill_clean.csv", OUT / "kill_resumed.csv"
+    for path in (resumed, Path(str(resumed) + ".partial"), Path(str(resumed) + ".partial.json")):
+        path.unlink(missing_ok=True)
+    started = time.monotonic()
+    assert run(source, clean, model, resume=False).wait() == 0
+    clean_seconds = time.monotonic() - started
+    rng = random.Random(args.seed)
+    kills, looked_complete, runs = 0, 0, 0
+    while kills < args.kills:
+        process = run(source, resumed, model, resume=runs > 0)
+        runs += 1
+        # Each run restarts from its checkpoint; kill somewhere in its first stretch of work.
+        time.sleep(rng.uniform(0.05, 0.35) * clean_seconds)
+        if process.poll() is not None:
+            break
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        kills += 1
+        looked_complete += resumed.exists()
+    while True:
+        process = run(source, resumed, model, resume=True)
+        runs += 1
+        if process.wait() == 0:
+            break
+    identical = digest(resumed) == digest(clean)
+    print(
+        f"kill/resume: {args.rows:,} rows, {kills} SIGKILLs at random points over {runs} runs; "
+        f"files that looked complete after a kill: {looked_complete}; final output "
+        f"{'identical to' if identical else 'DIFFERENT from'} the clean run"
+    )
+    sys.exit(0 if identical and looked_complete == 0 else 1)
+
+
+if __name__ == "__main__":
+    main()
