@@ -64,7 +64,12 @@ def _analyze_part(model: StanceModel, text: str) -> tuple[list[dict[str, Any]], 
         record = dict(model.build_record(f"s{row}", scores[row], voice, terms, len(texts[row].split())))
         record["start"], record["end"], record["text"] = start, end, texts[row]
         record["quotes"] = [
-            {"start": max(q.start, start), "end": min(q.end, end), "speaker": q.speaker, "scare_quote": q.is_scare_quote}
+            {
+                "start": max(q.start, start),
+                "end": min(q.end, end),
+                "speaker": q.speaker,
+                "scare_quote": q.is_scare_quote,
+            }
             for q in resolved_quotes
             if q.start < end and q.end > start
         ]

@@ -76,9 +76,11 @@ _CLOSES = {
 }
 _WORD = re.compile(r"[A-Za-z]+")
 # Every word that can signal reported speech; a sentence with none of them skips the patterns.
-_VERB_WORDS = frozenset(REPORTING_VERBS) | {"according", "According", "view", "words"} | {
-    verb.capitalize() for verb in REPORTING_VERBS
-}
+_VERB_WORDS = (
+    frozenset(REPORTING_VERBS)
+    | {"according", "According", "view", "words"}
+    | {verb.capitalize() for verb in REPORTING_VERBS}
+)
 _OPENER_RE = re.compile("[" + re.escape("".join(_OPENERS)) + "]")
 
 _AFTER_QUOTE = re.compile(

@@ -190,7 +190,9 @@ def _score(
     appended = [options.prefix + column for column in output_columns(options.explain)]
     columns = reader.columns + appended
     text_index = reader.columns.index(options.text_column)
-    report = ReportData.for_columns(reader.columns, options.group_by, options.date_column, detailed=bool(options.report))
+    report = ReportData.for_columns(
+        reader.columns, options.group_by, options.date_column, detailed=bool(options.report)
+    )
     names = output_columns(options.explain)
 
     summary = ScoreSummary(output=output)

@@ -27,9 +27,24 @@ TEXTS = [
 
 
 def score(source: Path, output: Path, model: Path, resume: bool) -> subprocess.Popen[bytes]:
-    command = [STANCEWATCH, "score", str(source), "-o", str(output), "--chunk-size", "500", "--quiet", "--model", str(model)]
-    return subprocess.Popen([*command, *(["--resume"] if resume else [])], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    command = [
+        STANCEWATCH,
+        "score",
+        str(source),
+        "-o",
+        str(output),
+        "--chunk-size",
+        "500",
+        "--quiet",
+        "--model",
+        str(model),
+    ]
+    return subprocess.Popen(
+        [*command, *(["--resume"] if resume else [])],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])

@@ -32,8 +32,9 @@ JSON_VALUES = st.recursive(
 
 @pytest.fixture(scope="module")
 def client(toy_model_dir):  # type: ignore[no-untyped-def]
-    app = create_app(Settings(model_dir=toy_model_dir, max_chars_per_text=1_100_000, max_body_bytes=3_000_000,
-                              access_log=False))
+    app = create_app(
+        Settings(model_dir=toy_model_dir, max_chars_per_text=1_100_000, max_body_bytes=3_000_000, access_log=False)
+    )
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 
@@ -91,8 +92,11 @@ def test_malformed_bytes(client: TestClient, raw: bytes) -> None:
     ],
 )
 def test_pathological_json(client: TestClient, raw: str) -> None:
-    check(client.post("/v1/predict", content=raw.encode("utf-8", "surrogatepass"),
-                      headers={"content-type": "application/json"}))
+    check(
+        client.post(
+            "/v1/predict", content=raw.encode("utf-8", "surrogatepass"), headers={"content-type": "application/json"}
+        )
+    )
 
 
 def test_megabyte_statement_and_article(client: TestClient) -> None:

@@ -71,7 +71,9 @@ def serve(toy_model_dir: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     port = free_port()
     process = subprocess.Popen(
         [STANCEWATCH, "serve", "--model", str(toy_model_dir), "--workers", "2", "--port", str(port)],
-        env={**os.environ, "STANCEWATCH_ACCESS_LOG": "false"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "STANCEWATCH_ACCESS_LOG": "false"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     wait_ready(port, process)
     yield process, port
@@ -84,8 +86,12 @@ def test_tampered_model_stops_start_up_with_a_clear_message(toy_model_dir: Path,
     model = Path(shutil.copytree(toy_model_dir, tmp_path / "model"))
     pipeline = model / "pipeline.joblib"
     pipeline.write_bytes(pipeline.read_bytes()[:-10])
-    result = subprocess.run([STANCEWATCH, "serve", "--model", str(model), "--port", str(free_port())],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [STANCEWATCH, "serve", "--model", str(model), "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "modified or truncated" in result.stderr and "stancewatch train" in result.stderr
     assert "Traceback" not in result.stderr
