@@ -27,7 +27,16 @@ from service import metrics
 from service.errors import install
 from service.logs import configure_logging
 from service.middleware import RequestMiddleware
-from service.schemas import ERROR_RESPONSES, AnalyzeResponse, Health, PredictResponse, Readiness, request_models
+from service.schemas import (
+    ANALYZE_EXAMPLE,
+    PREDICT_EXAMPLE,
+    AnalyzeResponse,
+    Health,
+    PredictResponse,
+    Readiness,
+    request_models,
+    with_example,
+)
 from service.security import AccessControl
 from service.settings import LOCAL_HOSTS, Settings
 
@@ -135,7 +144,7 @@ def create_app(settings: Settings | None = None, model: StanceModel | None = Non
         return JSONBytes({"model": model.info, "predictions": records})
 
     predict_route = app.post(
-        "/v1/predict", response_model=PredictResponse, responses=ERROR_RESPONSES, dependencies=protected
+        "/v1/predict", response_model=PredictResponse, responses=with_example(PREDICT_EXAMPLE), dependencies=protected
     )
     if settings.predict_in_event_loop:
         # Measured (benchmarks/bench_service.py, docs/performance.md): a prediction of a few
@@ -153,7 +162,9 @@ def create_app(settings: Settings | None = None, model: StanceModel | None = Non
             """Predict stance, per-target stance, voice and loaded terms for 1 to N statements."""
             return run_predict(body, model)
 
-    @app.post("/v1/analyze", response_model=AnalyzeResponse, responses=ERROR_RESPONSES, dependencies=protected)
+    @app.post(
+        "/v1/analyze", response_model=AnalyzeResponse, responses=with_example(ANALYZE_EXAMPLE), dependencies=protected
+    )
     def analyze(body: AnalyzeRequest, model: ModelDep) -> JSONBytes:  # type: ignore[valid-type]
         """Analyse one article: sentence records, speakers, framing and a document stance."""
         article: Any = body

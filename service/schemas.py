@@ -206,6 +206,83 @@ class Readiness(BaseModel):
     model: ModelInfo | None = None
 
 
+_MODEL_EXAMPLE = {"name": "stancewatch-stance", "version": "0.1.0+1a2b3c4d", "lexicon_version": "5e6f7a8b9c0d1e2f"}
+_RECORD_EXAMPLE: dict[str, Any] = {
+    "id": "row-17",
+    "stance": "pro_russia",
+    "score": 0.91,
+    "scores": {"pro_russia": 0.91, "pro_nato": 0.03, "neutral": 0.06},
+    "targets": {
+        "nato": {"label": "against", "score": 0.88, "scores": {"favor": 0.02, "against": 0.88, "none": 0.10}},
+        "russia": {"label": "favor", "score": 0.74, "scores": {"favor": 0.74, "against": 0.05, "none": 0.21}},
+    },
+    "voice": "attributed",
+    "speaker": "The ministry",
+    "loaded_terms": [],
+    "framing": {"loaded_count": 0, "author_loaded_count": 0, "per_100_words": 0.0},
+}
+PREDICT_EXAMPLE = {"model": _MODEL_EXAMPLE, "predictions": [_RECORD_EXAMPLE]}
+ANALYZE_EXAMPLE = {
+    "model": _MODEL_EXAMPLE,
+    "id": "article-1",
+    "sentences": [
+        {
+            **_RECORD_EXAMPLE,
+            "id": "s0",
+            "voice": "author",
+            "speaker": "",
+            "loaded_terms": [
+                {
+                    "term": "regime",
+                    "start": 10,
+                    "end": 16,
+                    "category": "delegitimizing_label",
+                    "target": "Cuba",
+                    "voice": "author",
+                    "speaker": "",
+                    "neutral": ["government"],
+                }
+            ],
+            "framing": {"loaded_count": 1, "author_loaded_count": 1, "per_100_words": 14.29},
+            "start": 0,
+            "end": 40,
+            "text": "The Cuban regime sided with Moscow again.",
+            "part": "text",
+            "quotes": [],
+        }
+    ],
+    "speakers": [
+        {
+            "speaker": "(author)",
+            "sentences": 1,
+            "voices": {"author": 1},
+            "stance": {"pro_russia": 1, "pro_nato": 0, "neutral": 0},
+            "loaded_terms": 1,
+        }
+    ],
+    "framing": {
+        "loaded_count": 1,
+        "author_loaded_count": 1,
+        "per_100_words": 14.29,
+        "words": 7,
+        "by_category": {"delegitimizing_label": {"author": 1}},
+        "by_target": {"Cuba": {"author": 1}},
+    },
+    "stance": {
+        "label": "pro_russia",
+        "counts": {"pro_russia": 1, "pro_nato": 0, "neutral": 0},
+        "author_counts": {"pro_russia": 1, "pro_nato": 0, "neutral": 0},
+        "quoted_or_attributed_counts": {"pro_russia": 0, "pro_nato": 0, "neutral": 0},
+        "mean_scores": {"pro_russia": 0.91, "pro_nato": 0.03, "neutral": 0.06},
+    },
+}
+
+
+def with_example(example: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    """Responses of a route: a 200 example beside the documented errors."""
+    return {200: {"content": {"application/json": {"example": example}}}, **ERROR_RESPONSES}
+
+
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": description}
     for status, description in {

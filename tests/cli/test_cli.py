@@ -97,3 +97,36 @@ def test_malformed_training_file_names_file_line_and_column(
     data.write_text("text,stance\nhello,pro_nato\nbye,pro_moon\n", encoding="utf-8")
     assert main(["train", "--data", str(data), "--out", str(tmp_path / "m"), "--lexicon", str(toy_lexicon_dir)]) == 2
     assert "mine.csv, line 3, column 'stance': unknown label 'pro_moon'" in capsys.readouterr().err
+
+
+def test_default_model_is_built_when_missing_and_rebuilt_when_the_corpus_changes(
+    tmp_path: Path, toy_lexicon_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stancewatch import cli
+    from tests.training.test_train import write_toy_corpus
+    from training import train as training
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_toy_corpus(corpus / "toy.jsonl")
+    default = tmp_path / "models" / "default"
+    monkeypatch.setattr(cli, "DEFAULT_MODEL_DIR", default)
+    monkeypatch.setattr(cli, "CORPUS_DIR", corpus)
+    builds: list[Path] = []
+    real_train = training.train
+
+    def train_toy(**kwargs: object) -> Path:
+        builds.append(kwargs["out"])  # type: ignore[arg-type]
+        return real_train(data=[corpus], out=kwargs["out"], lexicon_dir=toy_lexicon_dir, run_search=False)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(training, "train", train_toy)
+    assert cli.ensure_default_model(default) == default and len(builds) == 1
+    assert (default / "metadata.json").is_file()
+    cli.ensure_default_model(default)
+    assert len(builds) == 1, "an up-to-date default model was rebuilt"
+    with (corpus / "toy.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"id": "new", "text": "A new statement about the alliance", "stance": "neutral"}\n')
+    cli.ensure_default_model(default)
+    assert len(builds) == 2, "a changed corpus did not rebuild the default model"
+    other = tmp_path / "mine"
+    assert cli.ensure_default_model(other) == other and len(builds) == 2, "a user's model must never be rebuilt"

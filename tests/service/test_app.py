@@ -190,4 +190,7 @@ def test_openapi_documents_every_route_with_examples(client: TestClient) -> None
     assert {"/v1/predict", "/v1/analyze", "/v1/model", "/v1/lexicon", "/healthz", "/readyz"} <= set(spec["paths"])
     schemas = spec["components"]["schemas"]
     assert schemas["PredictRequest"]["examples"]
-    assert "413" in spec["paths"]["/v1/predict"]["post"]["responses"]
+    responses = spec["paths"]["/v1/predict"]["post"]["responses"]
+    assert "413" in responses
+    assert responses["200"]["content"]["application/json"]["example"]["predictions"][0]["stance"] == "pro_russia"
+    assert spec["paths"]["/v1/analyze"]["post"]["responses"]["200"]["content"]["application/json"]["example"]
