@@ -195,7 +195,8 @@ def train(
         params, table = dict(DEFAULT_PARAMS), []
     log.info("chosen parameters: %s", params)
     pipeline = build_pipeline(**params, random_state=seed)
-    pipeline.fit(train_rows["text"].tolist(), head_matrix(train_rows))
+    # Calibration folds hold out whole source files (batches of other genres and topics).
+    pipeline.fit(train_rows["text"].tolist(), head_matrix(train_rows), heads__groups=train_rows["source"].to_numpy())
 
     metrics: dict[str, Any] = {}
     model = StanceModel(pipeline, lexicon)

@@ -69,3 +69,17 @@ def test_a_head_with_no_labels_is_refused() -> None:
     labels = [[row[1], "", row[3]] for row in TOY_STATEMENTS]
     with pytest.raises(ValueError, match="No row is labelled for head 'nato'"):
         build_pipeline().fit(texts, labels)
+
+
+def test_calibration_can_hold_out_whole_sources() -> None:
+    texts = [t for t, *_ in TOY_STATEMENTS] * 2
+    labels = [list(row[1:]) for row in TOY_STATEMENTS] * 2
+    sources = [f"batch-{i % 6}" for i in range(len(texts))]
+    grouped = build_pipeline(C=10.0).fit(texts, labels, heads__groups=sources)
+    mixed = build_pipeline(C=10.0).fit(texts, labels)
+    text = ["NATO expansion threatens Russia"]
+    grouped_stance, mixed_stance = grouped.predict_proba(text)[0], mixed.predict_proba(text)[0]
+    assert np.isclose(grouped_stance.sum(), 1.0)
+    # Same model, different calibration set: the arg-max is kept, the confidence differs.
+    assert grouped_stance.argmax() == mixed_stance.argmax()
+    assert not np.allclose(grouped_stance, mixed_stance)
