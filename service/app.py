@@ -19,9 +19,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from model import __version__
 from model.document import analyze_document
 from model.exceptions import ArtifactError, LexiconError, ModelNotReadyError
-from model.locations import DEFAULT_MODEL_DIR
 from model.predictor import StanceModel
 from service import metrics
 from service.errors import install
@@ -108,7 +108,7 @@ def create_app(settings: Settings | None = None, model: StanceModel | None = Non
 
     app = FastAPI(
         title="stancewatch",
-        version=_version(),
+        version=__version__,
         summary="Stance toward NATO and Russia, voice, and loaded framing in statements and news text.",
         lifespan=lifespan,
     )
@@ -210,15 +210,6 @@ def create_app(settings: Settings | None = None, model: StanceModel | None = Non
     return app
 
 
-def _version() -> str:
-    from model import __version__
-
-    return __version__
-
-
 def default_app() -> FastAPI:
     """Factory for ``uvicorn --factory service.app:default_app`` (settings from the environment)."""
     return create_app()
-
-
-__all__ = ["DEFAULT_MODEL_DIR", "create_app", "default_app"]

@@ -39,6 +39,7 @@ from service.batch.report import ReportData, write_report
 from service.batch.scoring import check_clashes, output_columns, output_types, score_texts
 
 log = logging.getLogger("stancewatch.score")
+MAX_ERRORS_SHOWN = 5  # the closing summary names the first few rows with errors
 
 
 @dataclass
@@ -74,15 +75,17 @@ class ScoreSummary:
     seconds: float = 0.0
     stance_counts: dict[str, int] = field(default_factory=dict)
     resumed_from: int = 0
+    first_errors: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         rate = self.rows / self.seconds if self.seconds else 0.0
         counts = ", ".join(f"{label} {count}" for label, count in sorted(self.stance_counts.items()))
         resumed = f" (resumed after {self.resumed_from} rows)" if self.resumed_from else ""
-        return (
+        line = (
             f"scored {self.rows} rows{resumed}, {self.errors} errors, in {self.seconds:.1f} s "
             f"({rate:,.0f} rows/s): {counts or 'no predictions'} -> {self.output}"
         )
+        return "\n".join([line, *(f"  {error}" for error in self.first_errors)])
 
 
 def default_output(input_path: str, output_format: str) -> str:
@@ -190,6 +193,7 @@ def _score(
     appended = [options.prefix + column for column in output_columns(options.explain)]
     columns = reader.columns + appended
     text_index = reader.columns.index(options.text_column)
+    id_index = reader.columns.index(options.id_column) if options.id_column else None
     report = ReportData.for_columns(
         reader.columns, options.group_by, options.date_column, detailed=bool(options.report)
     )
@@ -239,7 +243,14 @@ def _score(
             report.add(chunk.rows, columns_out)
             rows_done += len(rows)
             chunks_done += 1
-            summary.errors += sum(1 for error in columns_out["error"] if error)
+            for position, error in enumerate(columns_out["error"]):
+                if error:
+                    summary.errors += 1
+                    if len(summary.first_errors) < MAX_ERRORS_SHOWN:
+                        where = f"line {chunk.lines[position]}"
+                        if id_index is not None:
+                            where = f"id {chunk.rows[position][id_index]} ({where})"
+                        summary.first_errors.append(f"{where}: {error}")
             if checkpoint is not None:
                 checkpoint.save(rows_done, chunks_done, out.position(), report.state(), summary.errors)
             progress.update(len(rows))

@@ -87,6 +87,9 @@ def test_bad_rows_get_an_error_and_are_never_dropped(toy_model: StanceModel, tmp
     assert rows["e"]["text"] == "too,many,fields"  # extra fields kept
     assert rows["b"]["stance"] == ""
     assert summary.errors == 5
+    assert summary.first_errors[0] == "line 3: empty text cell"
+    with_ids = score_file(options(source, output=str(tmp_path / "ids.csv"), id_column="id"), toy_model)
+    assert with_ids.first_errors[0] == "id b (line 3): empty text cell" and "id d (line 5)" in with_ids.line()
     # Undecodable bytes are written back as they came.
     assert b"caf\xe9 bad bytes" in (tmp_path / "in.scored.csv").read_bytes()
 
