@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -266,11 +266,15 @@ def build_pipeline(
     class_weight: str | None = "balanced",
     calibration: str = "temperature",
     random_state: int = 0,
+    preprocessor: Callable[[str], str] | None = None,
 ) -> Pipeline:
     """Build the unfitted stance pipeline: TF-IDF word n-grams, then the three heads.
 
     Parameters
     ----------
+    preprocessor : callable, optional
+        Text to lower-cased text before tokenising; the default model uses
+        :class:`model.targets.SideTokens` (the sides' aliases as one token each). None: lower-case.
     ngram_max : int
         Longest word n-gram.
     min_df, max_df, sublinear_tf :
@@ -289,6 +293,7 @@ def build_pipeline(
                 "features",
                 TfidfVectorizer(
                     lowercase=True,
+                    preprocessor=preprocessor,
                     token_pattern=TOKEN_PATTERN,
                     ngram_range=(1, ngram_max),
                     min_df=min_df,

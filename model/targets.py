@@ -15,7 +15,7 @@ from pathlib import Path
 import ahocorasick
 
 from model.exceptions import LexiconError
-from model.textnorm import is_word_char
+from model.textnorm import fold, is_word_char
 
 # Between an alias and the term it qualifies: a possessive and up to two modifiers
 # ("Putin's brutal regime", "the Cuban communist dictatorship").
@@ -136,3 +136,71 @@ def _qualifies(gap: str) -> bool:
 
 def _is_whole_word(text: str, start: int, end: int) -> bool:
     return (start == 0 or not is_word_char(text[start - 1])) and (end == len(text) or not is_word_char(text[end]))
+
+
+# The sides of the conflict, as the classifier sees them: every alias of these targets becomes
+# one token, so that "the Kremlin", "Moscow" and "Putin's government" teach the model the same
+# thing, and a statement about a leader or event it never saw still reads as about Russia.
+SIDE_TOKENS: dict[str, str] = {
+    "Russia": "xrussiax",
+    "NATO": "xnatox",
+    "Ukraine": "xukrainex",
+    "United States": "xwestx",
+    "the West": "xwestx",
+    "EU": "xwestx",
+    "European Union": "xwestx",
+    "United Kingdom": "xwestx",
+}
+
+
+class SideTokens:
+    """The vectorizer's preprocessor: lower-case text with the sides' aliases replaced by tokens.
+
+    Part of the fitted pipeline (so training and serving cannot differ); it keeps the alias
+    table as a plain dict and rebuilds its automaton after unpickling.
+
+    Parameters
+    ----------
+    aliases : dict
+        ``{alias: token}`` for every alias of a target in :data:`SIDE_TOKENS`.
+    """
+
+    def __init__(self, aliases: dict[str, str]) -> None:
+        self.aliases = dict(aliases)
+        self._automaton: ahocorasick.Automaton | None = None
+
+    @classmethod
+    def from_table(cls, table: TargetTable) -> SideTokens:
+        return cls({alias: SIDE_TOKENS[name] for alias, name in table.aliases.items() if name in SIDE_TOKENS})
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"aliases": self.aliases}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.aliases = state["aliases"]  # type: ignore[assignment]
+        self._automaton = None
+
+    def _compiled(self) -> ahocorasick.Automaton:
+        if self._automaton is None:
+            automaton = ahocorasick.Automaton()
+            for alias, token in self.aliases.items():
+                automaton.add_word(alias, (token, len(alias)))
+            if self.aliases:
+                automaton.make_automaton()
+            self._automaton = automaton
+        return self._automaton
+
+    def __call__(self, text: str) -> str:
+        lowered = fold(text)
+        if not self.aliases:
+            return lowered
+        pieces = []
+        last = 0
+        for end_index, (token, length) in self._compiled().iter_long(lowered):
+            start, end = end_index - length + 1, end_index + 1
+            if start >= last and _is_whole_word(lowered, start, end):
+                pieces.append(lowered[last:start])
+                pieces.append(token)
+                last = end
+        pieces.append(lowered[last:])
+        return "".join(pieces)

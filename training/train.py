@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from model.labels import HEADS
 from model.lexicon import Lexicon
 from model.locations import CORPUS_DIR, LEXICON_DIR
 from model.predictor import StanceModel
+from model.targets import SideTokens
 from training.corpus import data_files, data_sha256, load_labelled
 from training.evaluate import evaluate_corpus, evaluate_frame
 from training.metrics import brier_score, expected_calibration_error
@@ -65,13 +66,14 @@ def mean_macro_f1(pipeline: Pipeline, texts: Sequence[str], labels: np.ndarray[A
 
 def _fold_score(
     params: dict[str, Any],
+    preprocessor: Callable[[str], str] | None,
     texts: np.ndarray[Any, Any],
     labels: np.ndarray[Any, Any],
     train_index: np.ndarray[Any, Any],
     test_index: np.ndarray[Any, Any],
     seed: int,
 ) -> float:
-    pipeline = build_pipeline(**params, calibration="none", random_state=seed)
+    pipeline = build_pipeline(**params, calibration="none", random_state=seed, preprocessor=preprocessor)
     pipeline.fit(texts[train_index], labels[train_index])
     return mean_macro_f1(pipeline, texts[test_index], labels[test_index])
 
@@ -88,7 +90,11 @@ def _strata(frame: pd.DataFrame) -> np.ndarray[Any, Any]:
 
 
 def search(
-    frame: pd.DataFrame, seed: int = 0, n_jobs: int = 1, grid: dict[str, list[Any]] | None = None
+    frame: pd.DataFrame,
+    seed: int = 0,
+    n_jobs: int = 1,
+    grid: dict[str, list[Any]] | None = None,
+    preprocessor: Callable[[str], str] | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Choose hyper-parameters by stratified k-fold cross-validation on ``frame`` (training rows only).
 
@@ -109,7 +115,7 @@ def search(
     folds = list(StratifiedKFold(n_splits=SEARCH_FOLDS, shuffle=True, random_state=seed).split(texts, strata))
     points = list(ParameterGrid(grid or PARAM_GRID))
     scores = Parallel(n_jobs=n_jobs)(
-        delayed(_fold_score)(params, texts, labels, train_index, test_index, seed)
+        delayed(_fold_score)(params, preprocessor, texts, labels, train_index, test_index, seed)
         for params in points
         for train_index, test_index in folds
     )
@@ -189,12 +195,15 @@ def train(
             )
     lexicon = Lexicon.load(lexicon_dir)
     log.info("training on %d statements (%d held out) from %d files", len(train_rows), len(test_rows), len(files))
+    # The sides' aliases become one token each: chosen over raw words on the real corpora (RUW
+    # validation split, EUvsDisinfo, VoxCheck) by benchmarks/compare_features.py.
+    sides = SideTokens.from_table(lexicon.targets)
     if run_search:
-        params, table = search(train_rows, seed=seed, n_jobs=n_jobs)
+        params, table = search(train_rows, seed=seed, n_jobs=n_jobs, preprocessor=sides)
     else:
         params, table = dict(DEFAULT_PARAMS), []
     log.info("chosen parameters: %s", params)
-    pipeline = build_pipeline(**params, random_state=seed)
+    pipeline = build_pipeline(**params, random_state=seed, preprocessor=sides)
     # Calibration folds hold out whole source files (batches of other genres and topics).
     pipeline.fit(train_rows["text"].tolist(), head_matrix(train_rows), heads__groups=train_rows["source"].to_numpy())
 
