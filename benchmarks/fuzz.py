@@ -48,8 +48,8 @@ def main() -> None:
         capture_output=True,
         text=True,
     )
-    tried = sum(int(n) for n in re.findall(r"(\d+) passing examples", result.stdout))
-    failing = sum(int(n) for n in re.findall(r"(\d+) failing examples", result.stdout))
+    tried = sum(int(n) for n in re.findall(r"(\d+) passing", result.stdout))
+    failing = sum(int(n) for n in re.findall(r"(\d+) failing", result.stdout))
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-500:]
     print(
         f"fuzz run: {tried:,} generated inputs passed, {failing} failed, in {time.perf_counter() - started:.0f} s; "
