@@ -6,6 +6,7 @@ or :func:`model.document.analyze_document`, so a scored row and an API response 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -176,10 +177,23 @@ class StanceModel:
         return explain(text, row, self._coefficients[stance_index], classes.index(stance), self._feature_names)
 
 
+# Unicode's White_Space characters, spelled out: the API schema uses the same class in its
+# pattern (JSON Schema and Rust regexes), while Python's str.isspace() also counts the ASCII
+# separators \x1c-\x1f, which would make the model refuse what the schema accepts.
+WHITE_SPACE = "\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+NOT_BLANK = f"[^{WHITE_SPACE}]"
+_HAS_CONTENT = re.compile(NOT_BLANK)
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``text`` holds nothing but white space (Unicode's White_Space set)."""
+    return _HAS_CONTENT.search(text) is None
+
+
 def check_text(text: object, position: int) -> str:
     """Return ``text`` if it is a non-blank string, else raise :class:`InputError` naming the position."""
     if not isinstance(text, str):
         raise InputError(f"Text #{position} is a {type(text).__name__}, not a string. Send each text as a JSON string.")
-    if not text.strip():
+    if is_blank(text):
         raise InputError(f"Text #{position} is empty. Send a statement with at least one word, or drop the row.")
     return text

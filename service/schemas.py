@@ -11,11 +11,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from model.labels import Category, Stance, TargetStance, Voice
+from model.predictor import NOT_BLANK  # at least one non-white-space character (patterns search)
 
 EXAMPLE_TEXT = "The ministry said NATO's advance to Russia's borders endangers world peace."
-
-
-_NOT_BLANK = r"\S"  # at least one non-space character (JSON Schema patterns search, unanchored)
 
 
 def request_models(max_texts: int, max_chars: int, max_article_chars: int) -> tuple[type[BaseModel], type[BaseModel]]:
@@ -35,7 +33,7 @@ def request_models(max_texts: int, max_chars: int, max_article_chars: int) -> tu
                 ...,
                 min_length=1,
                 max_length=max_chars,
-                pattern=_NOT_BLANK,
+                pattern=NOT_BLANK,
                 description=f"One statement, at most {max_chars} characters (STANCEWATCH_MAX_CHARS_PER_TEXT).",
             ),
         ),
@@ -81,7 +79,7 @@ def request_models(max_texts: int, max_chars: int, max_article_chars: int) -> tu
                 ...,
                 min_length=1,
                 max_length=max_article_chars,
-                pattern=_NOT_BLANK,
+                pattern=NOT_BLANK,
                 description=f"Article body, at most {max_article_chars} characters (STANCEWATCH_MAX_ARTICLE_CHARS).",
             ),
         ),

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from model.exceptions import InputError
 from model.labels import Stance
-from model.predictor import StanceModel
+from model.predictor import StanceModel, is_blank
 
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "stance",
@@ -67,7 +67,7 @@ def cell_error(value: Any) -> str:
         return "empty text cell"
     if not isinstance(value, str):
         return f"text cell is a {type(value).__name__}, not text"
-    if not value.strip():
+    if is_blank(value):
         return "empty text cell"
     try:
         value.encode("utf-8")
