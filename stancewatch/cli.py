@@ -16,7 +16,8 @@ from pathlib import Path
 from model import __version__
 from model.artifact import read_metadata
 from model.exceptions import ArtifactError, StancewatchError
-from model.locations import CORPUS_DIR, DEFAULT_MODEL_DIR
+from model.lexicon import Lexicon
+from model.locations import CORPUS_DIR, DEFAULT_MODEL_DIR, LEXICON_DIR
 from service import cli as service_cli
 from training import cli as training_cli
 from training.corpus import data_files, data_sha256
@@ -26,22 +27,24 @@ log = logging.getLogger("stancewatch")
 
 
 def ensure_default_model(directory: Path) -> Path:
-    """Build the default model from ``data/`` when it is absent or was built from other data.
+    """Build the default model from ``data/`` when it is absent or was built from another corpus
+    or another lexicon.
 
     Other model directories are used as given: a user's model is never rebuilt behind
     their back.
     """
     if directory.resolve() != DEFAULT_MODEL_DIR.resolve():
         return directory
-    current = data_sha256(data_files([CORPUS_DIR]))
+    current = (data_sha256(data_files([CORPUS_DIR])), Lexicon.load(LEXICON_DIR).version)
     try:
-        built_from = read_metadata(directory).get("training_data", {}).get("sha256")
+        metadata = read_metadata(directory)
+        built_from = (metadata.get("training_data", {}).get("sha256"), metadata.get("lexicon_version"))
     except ArtifactError:
         built_from = None
     if built_from != current:
         from training.train import train  # imported here: serving never needs the trainer otherwise
 
-        log.info("building the default model in %s (first use, or data/corpus changed); this takes a minute", directory)
+        log.info("building the default model in %s (first use, or data/ changed); this takes a minute", directory)
         train(out=directory, corpora_dir=DEFAULT_CORPORA_DIR if DEFAULT_CORPORA_DIR.is_dir() else None)
     return directory
 

@@ -112,6 +112,7 @@ def test_default_model_is_built_when_missing_and_rebuilt_when_the_corpus_changes
     default = tmp_path / "models" / "default"
     monkeypatch.setattr(cli, "DEFAULT_MODEL_DIR", default)
     monkeypatch.setattr(cli, "CORPUS_DIR", corpus)
+    monkeypatch.setattr(cli, "LEXICON_DIR", toy_lexicon_dir)
     builds: list[Path] = []
     real_train = training.train
 
