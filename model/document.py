@@ -60,7 +60,7 @@ def _analyze_part(model: StanceModel, text: str) -> tuple[list[dict[str, Any]], 
             voice = SentenceVoice(voice.voice, speaker, voice.reported_start, voice.reported_end)
         if speaker and speaker == voice.speaker and not is_pronoun(speaker):
             named.append(speaker)
-        terms = loaded_terms(texts[row], model.lexicon.find(texts[row]), voice, resolved_quotes, offset=start)
+        terms = loaded_terms(texts[row], model.lexicon, voice, resolved_quotes, offset=start)
         record = dict(model.build_record(f"s{row}", scores[row], voice, terms, len(texts[row].split())))
         record["start"], record["end"], record["text"] = start, end, texts[row]
         record["quotes"] = [

@@ -122,7 +122,7 @@ class StanceModel:
         for row, text in enumerate(texts):
             quotes = attribute_quotes(text, find_quotes(text))
             voice = sentence_voice(text, 0, len(text), quotes)
-            terms = loaded_terms(text, self.lexicon.find(text), voice, quotes)
+            terms = loaded_terms(text, self.lexicon, voice, quotes)
             record = self.build_record(
                 str(ids[row]) if ids is not None else str(row), rows[row], voice, terms, len(text.split())
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, NotRequired, TypedDict
 
 from model.labels import Voice
-from model.lexicon import Match
+from model.lexicon import Lexicon
 from model.voice import Quote, SentenceVoice, span_voice
 
 
@@ -50,23 +50,30 @@ class PredictionRecord(TypedDict):
 
 
 def loaded_terms(
-    text: str, matches: list[Match], sentence: SentenceVoice, quotes: list[Quote], offset: int = 0
+    text: str, lexicon: Lexicon, sentence: SentenceVoice, quotes: list[Quote], offset: int = 0
 ) -> list[LoadedTerm]:
-    """Loaded-term spans of ``matches`` found in ``text``, with voice, shifted by ``offset``.
+    """The loaded terms in ``text``, with voice and target, offsets shifted by ``offset``.
 
     ``offset`` is where ``text`` starts in the string the caller's offsets index into (a
-    sentence inside a document); ``quotes`` and ``sentence`` use the caller's offsets.
+    sentence inside a document); ``quotes`` and ``sentence`` use the caller's offsets. A term
+    whose noun phrase names no target takes the nearest side named in its quotation or clause,
+    never its own speaker.
     """
     terms: list[LoadedTerm] = []
-    for match in matches:
+    for match in lexicon.find(text):
         voice, speaker = span_voice(match.start + offset, sentence, quotes)
+        target = match.target
+        if not target:
+            quote = next((q for q in quotes if q.start <= match.start + offset < q.end), None)
+            within = (quote.start - offset, quote.end - offset) if quote is not None else None
+            target = lexicon.clause_target(text, match, within, speaker)
         terms.append(
             {
                 "term": text[match.start : match.end],
                 "start": match.start + offset,
                 "end": match.end + offset,
                 "category": match.entry.category.value,
-                "target": match.target,
+                "target": target,
                 "voice": voice.value,
                 "speaker": speaker,
                 "neutral": list(match.entry.neutral),

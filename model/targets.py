@@ -120,6 +120,39 @@ class TargetTable:
                 return name
         return best
 
+    @staticmethod
+    def nearest_in_clause(
+        lowered: str,
+        start: int,
+        end: int,
+        aliases: list[tuple[int, int, str]],
+        within: tuple[int, int] | None = None,
+        excluded: list[tuple[int, int]] | None = None,
+    ) -> str:
+        """The nearest alias in the same clause, for a term whose noun phrase names no target.
+
+        "Putin is a dictator", "Lavrov accused Washington of having 'unleashed' a war": the
+        side a label is aimed at is usually named in its clause. ``within`` limits the search
+        (to the quotation the term is in); aliases inside ``excluded`` spans (the speaker's own
+        name: "a Russian diplomat called the report a 'sham'") are never the target.
+        """
+        left = max(lowered.rfind(mark, 0, start) for mark in _CLAUSE_MARKS) + 1
+        right = min((i for i in (lowered.find(mark, end) for mark in _CLAUSE_MARKS) if i != -1), default=len(lowered))
+        if within is not None:
+            left, right = max(left, within[0]), min(right, within[1])
+        candidates = [
+            (start - alias_end if alias_end <= start else alias_start - end, name)
+            for alias_start, alias_end, name in aliases
+            if left <= alias_start
+            and alias_end <= right
+            and (alias_end <= start or alias_start >= end)
+            and not any(s <= alias_start and alias_end <= e for s, e in excluded or ())
+        ]
+        return min(candidates)[1] if candidates else ""
+
+
+_CLAUSE_MARKS = (".", ";", "!", "?", ":")
+
 
 def _qualifies(gap: str) -> bool:
     """Whether the text between an alias and a term keeps them in one noun phrase."""

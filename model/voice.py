@@ -30,12 +30,17 @@ REPORTING_VERBS = """
     condemns criticized criticizes criticised criticises blamed blames rejected rejects dismissed
     dismisses argue note describe described describes reported reports insist warn claim point pointed
     points
+        blame accuse condemn criticize criticise reject deny dismiss insist warn claim argue note describe call
+    demand urge maintain assert declare state stress emphasize emphasise allege charge add explain admit
+    acknowledge suggest reply respond observe remark complain lament threaten vow pledge promise reiterate
+    underline underscore highlight recall affirm reaffirm conclude predict concede confirm write tweet post
+    announce spoke speaks speak talked talks portrayed portrays portray labelled labeled labels branded brands
     """.split()
 _VERB_SET = frozenset(REPORTING_VERBS)
 _VERBS = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True))
 # A speaker phrase: an optional determiner, then up to eight words, capitalised names,
 # titles, "of the", parenthesised acronyms ("the Cuban Foreign Affairs Ministry (Minrex)").
-_NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞА-Я][\w'’.-]*|\([A-Z][\w]*\)|[a-z][\w'’-]*)"
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞА-Я][\w'’.-]*|\([A-Z][\w]*\)|[a-z][\w'’-]*|\d[\w-]*)"
 _SPEAKER = rf"(?:(?:the|a|an|The|A|An)\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,8}}"
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "He", "She", "They", "It", "We", "I"})
 _PRONOUNS_LOWER = frozenset(p.lower() for p in _PRONOUNS)
@@ -47,6 +52,7 @@ _CLAUSE_WORDS = frozenset(
     must may might do does did this these those there here what why how
     """.split()
 )
+_PREPOSITIONS = frozenset("on of at from in for with to by".split())
 # The head of a speaker phrase is a name (capitalised), an acronym in brackets, or one of these.
 SPEAKER_NOUNS = frozenset(
     """
@@ -64,6 +70,10 @@ SPEAKER_NOUNS = frozenset(
     negotiators negotiator mediators mediator staff aide aides adviser advisers advisor advisors
     chairman chairwoman chair speaker presidency cabinet department foreign spokespersons representative
     representatives envoy he she they we i it
+        journalists journalist reporters reporter correspondents correspondent writers writer authors editors editor
+    exiles dissidents politicians politician people citizens villagers refugees witnesses survivors volunteers
+    fighters presenters presenter hosts anchors pundits propagandists academics insiders allies partners
+    neighbours neighbors capitals states outlet newspaper broadcasters commentator analyst columnists
     """.split()
 )
 _OPENERS = {"“": "”", "«": "»", "‘": "’", '"': '"', "'": "'", "„": "“"}
@@ -94,7 +104,7 @@ _OBJECT_WORDS = 6
 _REPORTED = re.compile(
     # At the start of the sentence, or after a short introductory phrase ("In 2019, ...").
     rf"^(?:[^,;:\"“”«»]{{0,60}},\s+)?(?P<speaker>{_SPEAKER})\s+"
-    rf"(?:(?:has|had|have|also|further|repeatedly|again|just|now|publicly|openly|still)\s+)?(?:{_VERBS})\b"
+    rf"(?:(?:has|had|have|also|further|repeatedly|again|just|now|still|often|privately|publicly|openly|reportedly|repeatedly)\s+)?(?:{_VERBS})\b"
     # "X warned the United Nations that ..." / "X told reporters on Monday ..." / "X said ..."
     rf"(?:(?:\s+[\w'’-]+){{0,5}}?\s+that\b|(?:\s+(?:reporters|journalists|lawmakers|parliament))?"
     rf"(?:\s+(?:on|in|at|during|after)\s+[A-Z0-9][\w'’-]*(?:\s+\d+)?)?(?=\s+\S))"
@@ -366,6 +376,11 @@ def plausible_speaker(speaker: str) -> bool:
     words = speaker.split()
     if not words or words[0] in _CLAUSE_WORDS:
         return False
+    # The head comes before any prepositional phrase: "a presenter on Rossiya 24".
+    for position, word in enumerate(words[1:], 1):
+        if word in _PREPOSITIONS:
+            words = words[:position]
+            break
     head = words[-1].strip("'’")
     if head.endswith(")") or head[:1].isupper():
         return True

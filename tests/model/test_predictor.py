@@ -64,7 +64,7 @@ def test_loaded_terms_carry_offsets_voice_and_alternatives(toy_model: StanceMode
     assert [(t["term"], t["voice"], t["target"]) for t in terms] == [
         ("regime", "author", "Cuba"),
         ("Kiev regime", "quoted", "Ukraine"),
-        ("neo-Nazis", "quoted", ""),
+        ("neo-Nazis", "quoted", "Ukraine"),
     ]
     for term in terms:
         assert text[term["start"] : term["end"]] == term["term"]
