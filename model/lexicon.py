@@ -165,12 +165,20 @@ class Lexicon:
             matches.append(Match(start=start, end=end, entry=entry, target=target))
         return matches
 
-    def clause_target(self, text: str, match: Match, within: tuple[int, int] | None, speaker: str) -> str:
+    def clause_target(
+        self,
+        text: str,
+        match: Match,
+        within: tuple[int, int] | None,
+        speaker: str,
+        excluded: list[tuple[int, int]] | None = None,
+    ) -> str:
         """A target for ``match`` from its clause when its noun phrase showed none (see
-        :meth:`model.targets.TargetTable.nearest_in_clause`); ``speaker`` is never the target."""
+        :meth:`model.targets.TargetTable.nearest_in_clause`); ``speaker`` and the ``excluded``
+        spans are never the target."""
         lowered = fold(text)
         aliases = self.targets.aliases_in(lowered)
-        excluded = []
+        excluded = list(excluded or ())
         if speaker:
             needle = fold(speaker)
             position = lowered.find(needle)

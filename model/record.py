@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, NotRequired, TypedDict
 
-from model.labels import Voice
+from model.labels import Category, Voice
 from model.lexicon import Lexicon
 from model.voice import Quote, SentenceVoice, span_voice
 
@@ -63,10 +63,14 @@ def loaded_terms(
     for match in lexicon.find(text):
         voice, speaker = span_voice(match.start + offset, sentence, quotes)
         target = match.target
-        if not target:
+        # A euphemism's nearest name is usually its victim ("Ukrainian fighters were
+        # neutralised"), not the side it serves, so euphemisms take no target from the clause.
+        if not target and match.entry.category is not Category.EUPHEMISM:
             quote = next((q for q in quotes if q.start <= match.start + offset < q.end), None)
             within = (quote.start - offset, quote.end - offset) if quote is not None else None
-            target = lexicon.clause_target(text, match, within, speaker)
+            # Outside a quotation, the author's label is not aimed at names inside the quotation.
+            outside = [] if quote is not None else [(q.start - offset, q.end - offset) for q in quotes]
+            target = lexicon.clause_target(text, match, within, speaker, outside)
         terms.append(
             {
                 "term": text[match.start : match.end],

@@ -38,10 +38,15 @@ REPORTING_VERBS = """
     """.split()
 _VERB_SET = frozenset(REPORTING_VERBS)
 _VERBS = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True))
-# A speaker phrase: an optional determiner, then up to eight words, capitalised names,
-# titles, "of the", parenthesised acronyms ("the Cuban Foreign Affairs Ministry (Minrex)").
+# A speaker phrase: an optional determiner, then up to nine words (capitalised names, titles,
+# "of the", parenthesised acronyms: "the Cuban Foreign Affairs Ministry (Minrex)"). A lower-case
+# word may not be a reporting verb or an adverb of _ADVERBS, so the phrase stops before "said" in
+# "Zelensky said the terrorist state..." and before "privately describe".
 _NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞА-Я][\w'’.-]*|\([A-Z][\w]*\)|[a-z][\w'’-]*|\d[\w-]*)"
-_SPEAKER = rf"(?:(?:the|a|an|The|A|An)\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,8}}"
+# Adverbs that may stand between a speaker and the reporting verb ("privately describe").
+_ADVERBS = "has|had|have|also|further|again|just|now|still|often|privately|publicly|openly|reportedly|repeatedly"
+_SPEAKER_WORD = rf"(?:(?!(?:{_VERBS}|{_ADVERBS})\b){_NAME_WORD})"
+_SPEAKER = rf"(?:(?:the|a|an|The|A|An)\s+)?{_SPEAKER_WORD}(?:\s+{_SPEAKER_WORD}){{0,8}}"
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "He", "She", "They", "It", "We", "I"})
 _PRONOUNS_LOWER = frozenset(p.lower() for p in _PRONOUNS)
 # Words that cannot end or sit inside a speaker phrase: they start a clause instead.
@@ -74,6 +79,7 @@ SPEAKER_NOUNS = frozenset(
     exiles dissidents politicians politician people citizens villagers refugees witnesses survivors volunteers
     fighters presenters presenter hosts anchors pundits propagandists academics insiders allies partners
     neighbours neighbors capitals states outlet newspaper broadcasters commentator analyst columnists
+        op-ed article column study commentary blog paper website channel programme program show
     """.split()
 )
 _OPENERS = {"“": "”", "«": "»", "‘": "’", '"': '"', "'": "'", "„": "“"}
@@ -104,7 +110,7 @@ _OBJECT_WORDS = 6
 _REPORTED = re.compile(
     # At the start of the sentence, or after a short introductory phrase ("In 2019, ...").
     rf"^(?:[^,;:\"“”«»]{{0,60}},\s+)?(?P<speaker>{_SPEAKER})\s+"
-    rf"(?:(?:has|had|have|also|further|repeatedly|again|just|now|still|often|privately|publicly|openly|reportedly|repeatedly)\s+)?(?:{_VERBS})\b"
+    rf"(?:(?:{_ADVERBS})\s+)?(?:{_VERBS})\b"
     # "X warned the United Nations that ..." / "X told reporters on Monday ..." / "X said ..."
     rf"(?:(?:\s+[\w'’-]+){{0,5}}?\s+that\b|(?:\s+(?:reporters|journalists|lawmakers|parliament))?"
     rf"(?:\s+(?:on|in|at|during|after)\s+[A-Z0-9][\w'’-]*(?:\s+\d+)?)?(?=\s+\S))"
@@ -331,10 +337,20 @@ def sentence_voice(text: str, start: int, end: int, quotes: list[Quote]) -> Sent
         share = _visible(text[overlap_start:overlap_end]) / sentence_chars
         if share > best_share:
             best, best_share = quote, share
+    reported = _reported_clause(text, start, end)
     if best is not None and (
         best_share >= 0.3 or len(text[max(best.start, start) : min(best.end, end)].split()) >= _WORDS_IN_QUOTE_MIN
     ):
+        # "The ministry said the Kiev regime was 'acting on orders'": quoted overall, and the
+        # words between the verb and the quotation are still the ministry's, reported.
+        if reported is not None:
+            return SentenceVoice(Voice.QUOTED, best.speaker, reported.reported_start, reported.reported_end)
         return SentenceVoice(Voice.QUOTED, best.speaker)
+    return reported or SentenceVoice(Voice.AUTHOR, "")
+
+
+def _reported_clause(text: str, start: int, end: int) -> SentenceVoice | None:
+    """The reported-speech reading of a sentence ("X said ...", "according to X", "..., X said")."""
     sentence = text[start:end]
     for pattern in (_REPORTED, _ACCORDING):
         match = pattern.search(sentence)
@@ -348,7 +364,7 @@ def sentence_voice(text: str, start: int, end: int, quotes: list[Quote]) -> Sent
         speaker = clean_speaker(match.group("speaker"))
         if plausible_speaker(speaker):
             return SentenceVoice(Voice.ATTRIBUTED, speaker, start, start + match.start())
-    return SentenceVoice(Voice.AUTHOR, "")
+    return None
 
 
 def _visible(text: str) -> int:
@@ -365,7 +381,7 @@ def span_voice(position: int, sentence: SentenceVoice, quotes: list[Quote]) -> t
     for quote in quotes:
         if quote.start <= position < quote.end:
             return Voice.QUOTED, quote.speaker
-    if sentence.voice is Voice.ATTRIBUTED and sentence.reported_start <= position < sentence.reported_end:
+    if sentence.reported_start <= position < sentence.reported_end:
         return Voice.ATTRIBUTED, sentence.speaker
     return Voice.AUTHOR, ""
 
