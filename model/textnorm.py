@@ -9,21 +9,19 @@ from __future__ import annotations
 
 # Curly apostrophes become straight ones and every kind of space a plain space, one character
 # for one character, so "Putin’s regime" matches the pattern "putin's regime".
-_FOLD = str.maketrans(
-    {
-        "’": "'",
-        "ʼ": "'",
-        "‘": "'",
-        "\u00a0": " ",
-        "\t": " ",
-        "\n": " ",
-        "\r": " ",
-        "\u2009": " ",
-        "\u202f": " ",
-        "‐": "-",
-        "‑": "-",
-    }
-)
+_FOLD = {
+    "’": "'",
+    "ʼ": "'",
+    "‘": "'",
+    "\u00a0": " ",
+    "\t": " ",
+    "\n": " ",
+    "\r": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "‐": "-",
+    "‑": "-",
+}
 
 
 def fold(text: str) -> str:
@@ -35,7 +33,12 @@ def fold(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):
         lowered = "".join(low if len(low := char.lower()) == 1 else char for char in text)
-    return lowered.translate(_FOLD)
+    # A C-level scan per character to fold is several times faster than str.translate, which
+    # maps every character through Python objects; most texts hold one or two of them.
+    for source, target in _FOLD.items():
+        if source in lowered:
+            lowered = lowered.replace(source, target)
+    return lowered
 
 
 def is_word_char(char: str) -> bool:
