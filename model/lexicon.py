@@ -165,31 +165,6 @@ class Lexicon:
             matches.append(Match(start=start, end=end, entry=entry, target=target))
         return matches
 
-    def clause_target(
-        self,
-        text: str,
-        match: Match,
-        within: tuple[int, int] | None,
-        speaker: str,
-        excluded: list[tuple[int, int]] | None = None,
-    ) -> str:
-        """A target for ``match`` from its clause when its noun phrase showed none (see
-        :meth:`model.targets.TargetTable.nearest_in_clause`); ``speaker`` and the ``excluded``
-        spans are never the target."""
-        lowered = fold(text)
-        aliases = self.targets.aliases_in(lowered)
-        excluded = list(excluded or ())
-        if speaker:
-            needle = fold(speaker)
-            position = lowered.find(needle)
-            while position != -1:
-                excluded.append((position, position + len(needle)))
-                position = lowered.find(needle, position + 1)
-        target = ""
-        if within is not None:
-            target = self.targets.nearest_in_clause(lowered, match.start, match.end, aliases, within, excluded)
-        return target or self.targets.nearest_in_clause(lowered, match.start, match.end, aliases, None, excluded)
-
     def check(self) -> list[str]:
         """Review problems that loading tolerates but a reviewer should fix.
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any, NotRequired, TypedDict
 
 from model.labels import Category, Voice
-from model.lexicon import Lexicon
+from model.lexicon import Lexicon, Match
+from model.targets import TargetTable
+from model.textnorm import fold
 from model.voice import Quote, SentenceVoice, span_voice
 
 
@@ -60,17 +62,17 @@ def loaded_terms(
     never its own speaker.
     """
     terms: list[LoadedTerm] = []
+    clause: tuple[str, list[tuple[int, int, str]]] | None = None  # folded text and its aliases, once
     for match in lexicon.find(text):
         voice, speaker = span_voice(match.start + offset, sentence, quotes)
         target = match.target
         # A euphemism's nearest name is usually its victim ("Ukrainian fighters were
         # neutralised"), not the side it serves, so euphemisms take no target from the clause.
         if not target and match.entry.category is not Category.EUPHEMISM:
-            quote = next((q for q in quotes if q.start <= match.start + offset < q.end), None)
-            within = (quote.start - offset, quote.end - offset) if quote is not None else None
-            # Outside a quotation, the author's label is not aimed at names inside the quotation.
-            outside = [] if quote is not None else [(q.start - offset, q.end - offset) for q in quotes]
-            target = lexicon.clause_target(text, match, within, speaker, outside)
+            if clause is None:
+                lowered = fold(text)
+                clause = (lowered, lexicon.targets.aliases_in(lowered))
+            target = _clause_target(lexicon.targets, clause, match, quotes, offset, speaker)
         terms.append(
             {
                 "term": text[match.start : match.end],
@@ -84,6 +86,33 @@ def loaded_terms(
             }
         )
     return terms
+
+
+def _clause_target(
+    targets: TargetTable,
+    clause: tuple[str, list[tuple[int, int, str]]],
+    match: Match,
+    quotes: list[Quote],
+    offset: int,
+    speaker: str,
+) -> str:
+    """The nearest side named in the term's quotation, else its clause; never its own speaker,
+    and, outside a quotation, never a name inside one (the author's label is not aimed there)."""
+    lowered, aliases = clause
+    quote = next((q for q in quotes if q.start <= match.start + offset < q.end), None)
+    excluded = [] if quote is not None else [(q.start - offset, q.end - offset) for q in quotes]
+    if speaker:
+        needle = fold(speaker)
+        position = lowered.find(needle)
+        while position != -1:
+            excluded.append((position, position + len(needle)))
+            position = lowered.find(needle, position + 1)
+    if quote is not None:
+        within = (quote.start - offset, quote.end - offset)
+        target = targets.nearest_in_clause(lowered, match.start, match.end, aliases, within, excluded)
+        if target:
+            return target
+    return targets.nearest_in_clause(lowered, match.start, match.end, aliases, None, excluded)
 
 
 def framing(terms: list[LoadedTerm], words: int) -> Framing:
