@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import multiprocessing
 import os
 import signal
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from common import default_model_dir, generated_statements, table
 
+from model.artifact import file_sha256
 from model.predictor import StanceModel
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -130,14 +130,6 @@ def floor_rate(source: Path, processes: int) -> float:
     return sum(rates)
 
 
-def digest(path: Path) -> str:
-    hasher = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            hasher.update(block)
-    return hasher.hexdigest()
-
-
 MODEL_DIR = Path()
 
 
@@ -164,7 +156,7 @@ def main() -> None:
 
         partial_rows = json.loads(checkpoint.read_text())["rows"]
     resume_seconds, _, _ = run_score(source, OUT / "resumed.csv", 2, extra=["--resume"])
-    identical = digest(OUT / "resumed.csv") == digest(OUT / "scored_jobs2.csv")
+    identical = file_sha256(OUT / "resumed.csv") == file_sha256(OUT / "scored_jobs2.csv")
 
     rows += [
         ("floor: predict in memory, 1 process", f"{floor1:,.0f} rows/s", ""),

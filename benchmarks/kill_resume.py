@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import os
 import random
 import signal
@@ -21,6 +20,8 @@ import time
 from pathlib import Path
 
 from common import default_model_dir, generated_statements
+
+from model.artifact import file_sha256
 
 OUT = Path(__file__).resolve().parent / "out"
 STANCEWATCH = str(Path(sys.executable).parent / "stancewatch")
@@ -43,10 +44,6 @@ def run(source: Path, output: Path, model: Path, resume: bool) -> subprocess.Pop
         *(["--resume"] if resume else []),
     ]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def main() -> None:
@@ -87,7 +84,7 @@ def main() -> None:
         runs += 1
         if process.wait() == 0:
             break
-    identical = digest(resumed) == digest(clean)
+    identical = file_sha256(resumed) == file_sha256(clean)
     print(
         f"kill/resume: {args.rows:,} rows, {kills} SIGKILLs at random points over {runs} runs; "
         f"files that looked complete after a kill: {looked_complete}; final output "
