@@ -19,7 +19,6 @@ ABBREVIATIONS = frozenset(
 )
 _CANDIDATE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-ÖØ-ÞА-Я])")
 _LINE_BREAK = re.compile(r"\n")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -37,6 +36,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         text of only whitespace.
     """
     spans: list[tuple[int, int]] = []
+    if "\n" not in text:  # most statements: one line
+        _split_line(text, 0, len(text), spans)
+        return spans
     line_start = 0
     for line_end in [m.start() for m in _LINE_BREAK.finditer(text)] + [len(text)]:
         _split_line(text, line_start, line_end, spans)
@@ -55,18 +57,19 @@ def _split_line(text: str, start: int, end: int, spans: list[tuple[int, int]]) -
 
 
 def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
-    word_match = _WORD_BEFORE.search(text, sentence_start, dot)
-    if word_match is None:
+    # The word before the full stop, found backwards (a forward search would rescan the
+    # sentence at every candidate full stop of a long text).
+    word = text[max(text.rfind(" ", sentence_start, dot), sentence_start - 1) + 1 : dot]
+    word = word.lstrip("\"'“‘«([").lower().rstrip(".")
+    if not word or not all(char.isalnum() or char == "." for char in word):
         return False
-    word = word_match.group(1).lower().rstrip(".")
     # A single letter before a full stop is an initial ("J. Smith", "U.S.").
     return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start < end:
-        spans.append((start, end))
+    segment = text[start:end]
+    stripped = segment.strip()
+    if stripped:
+        start += len(segment) - len(segment.lstrip())
+        spans.append((start, start + len(stripped)))
