@@ -335,6 +335,9 @@ def sentence_voice(text: str, start: int, end: int, quotes: list[Quote]) -> Sent
         if share > best_share:
             best, best_share = quote, share
     reported = _reported_clause(text, start, end)
+    if reported is not None and any(q.start < reported.reported_start <= q.end for q in quotes if q.start >= start):
+        # "'We call on NATO ...,' the leader said": the "verb" was read inside the quotation.
+        reported = None
     if best is not None and (
         best_share >= 0.3 or len(text[max(best.start, start) : min(best.end, end)].split()) >= _WORDS_IN_QUOTE_MIN
     ):

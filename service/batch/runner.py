@@ -8,6 +8,8 @@
   ``OUTPUT.partial.json``; ``--resume`` truncates the partial output to the last checkpoint and
   carries on, giving exactly the rows a clean run gives. Parquet output is kept as one part
   file per chunk until the end, since a Parquet file cannot be appended to.
+- The end is sealed (the whole output on disk, the checkpoint marked finished) before the
+  rename, so a run stopped while renaming or cleaning up is finished by ``--resume``, not redone.
 """
 
 from __future__ import annotations
@@ -131,7 +133,10 @@ class _Checkpoint:
             return None
         return state if state.get("identity") == self.identity else None
 
-    def save(self, rows: int, chunks: int, output_bytes: int, tallies: dict[str, Any], errors: int) -> None:
+    def save(
+        self, rows: int, chunks: int, output_bytes: int, tallies: dict[str, Any], errors: int, finished: bool = False
+    ) -> None:
+        """``finished`` marks a sealed partial output: what is left is the rename and the clean-up."""
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(
             json.dumps(
@@ -142,6 +147,7 @@ class _Checkpoint:
                     "output_bytes": output_bytes,
                     "errors": errors,
                     "tallies": tallies,
+                    "finished": finished,
                 }
             ),
             encoding="utf-8",
@@ -222,6 +228,12 @@ def _score(
         if state:
             report.restore(state["tallies"])
             summary.errors = state["errors"]
+        if state is not None and state.get("finished"):
+            # The last run wrote every row and was stopped while renaming or cleaning up.
+            log.warning("%s was complete when the last run stopped; finishing its rename", output)
+            _publish(Path(output))
+            checkpoint.path.unlink(missing_ok=True)
+            return _finish_summary(summary, report, state["rows"], options, started)
         out = _FileOutput(Path(output), output_format, columns, options, reader, state)
     summary.resumed_from = skip
 
@@ -264,15 +276,34 @@ def _score(
         out.abandon()
         raise
     progress.close()
-    out.finish()
+    output_bytes = out.position()
+    out.seal()
     if checkpoint is not None:
+        # Sealed before the rename, so that a run stopped from here on is finished by --resume,
+        # never restarted over an empty set of parts.
+        checkpoint.save(rows_done, chunks_done, output_bytes, report.state(), summary.errors, finished=True)
+        _publish(Path(output))
         checkpoint.path.unlink(missing_ok=True)
-    summary.rows = rows_done
+    return _finish_summary(summary, report, rows_done, options, started)
+
+
+def _finish_summary(
+    summary: ScoreSummary, report: ReportData, rows: int, options: ScoreOptions, started: float
+) -> ScoreSummary:
+    summary.rows = rows
     summary.stance_counts = dict(report.stance)
     summary.seconds = time.perf_counter() - started
     if options.report:
         write_report(Path(options.report), report, source=options.input, summary=summary.line())
     return summary
+
+
+def _publish(path: Path) -> None:
+    """Rename a sealed ``PATH.partial`` to ``PATH`` and remove what the partial run left."""
+    partial = path.with_name(path.name + ".partial")
+    if partial.exists():
+        os.replace(partial, path)
+    shutil.rmtree(path.with_name(path.name + ".partial.parts"), ignore_errors=True)
 
 
 def _scored_chunks(
@@ -329,7 +360,7 @@ class _StreamOutput:
     def position(self) -> int:
         return 0
 
-    def finish(self) -> None:
+    def seal(self) -> None:
         self.writer.close()
 
     def abandon(self) -> None:
@@ -397,18 +428,22 @@ class _FileOutput:
     def position(self) -> int:
         return 0 if self.format == "parquet" else self.handle.tell()
 
-    def finish(self) -> None:
+    def seal(self) -> None:
+        """Make ``PATH.partial`` the whole output, on disk; the parts stay until it is renamed."""
         if self.format == "parquet":
             schema = pa.schema(list(zip(self.columns, self.types, strict=True)))
-            with pq.ParquetWriter(self.partial, schema) as combined:
-                for part in sorted(self.parts.glob("part-*.parquet")):
-                    for batch in pq.ParquetFile(part).iter_batches():
-                        combined.write_batch(batch)
-            shutil.rmtree(self.parts)
+            with open(self.partial, "wb") as handle:
+                with pq.ParquetWriter(handle, schema) as combined:
+                    for part in sorted(self.parts.glob("part-*.parquet")):
+                        for batch in pq.ParquetFile(part).iter_batches():
+                            combined.write_batch(batch)
+                handle.flush()
+                os.fsync(handle.fileno())
         else:
             self.writer.close()
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
             self.handle.close()
-        os.replace(self.partial, self.path)
 
     def abandon(self) -> None:
         """Stop writing; the partial output and its checkpoint stay for --resume."""

@@ -86,6 +86,16 @@ def test_reported_clause_is_attributed_but_reporting_frame_is_author() -> None:
     assert span_voice(text.index("ministry"), sentence, quotes) == (Voice.AUTHOR, "")
 
 
+def test_reporting_verb_inside_the_quotation_is_not_reported_speech() -> None:
+    # "We call" lies inside the quotation: the words after the closing mark are the outlet's.
+    text = '"We call on the alliance to stop its drills," the dictator said in the statement.'
+    quotes = attribute_quotes(text, find_quotes(text))
+    sentence = sentence_voice(text, 0, len(text), quotes)
+    assert (sentence.voice, sentence.speaker) == (Voice.QUOTED, "the dictator")
+    assert span_voice(text.index("dictator"), sentence, quotes) == (Voice.AUTHOR, "")
+    assert span_voice(text.index("drills"), sentence, quotes)[0] is Voice.QUOTED
+
+
 def test_quote_spanning_paragraphs_continues_until_closed() -> None:
     text = "“The first part goes on.\n\n“And the second part ends here,” the envoy said."
     spans = find_quotes(text)

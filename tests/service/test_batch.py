@@ -228,6 +228,37 @@ def test_interrupted_run_leaves_nothing_complete_and_resumes_identically(
     assert not Path(str(resumed) + ".partial.json").exists()
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+@pytest.mark.parametrize("stopped", ["before the rename", "after the rename"])
+def test_run_stopped_while_publishing_is_finished_by_resume(
+    toy_model: StanceModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, stopped: str
+) -> None:
+    source = write_csv(tmp_path / "in.csv", many_rows(40))
+    clean = tmp_path / f"clean{suffix}"
+    score_file(options(source, output=str(clean)), toy_model)
+    real_publish = runner._publish
+
+    def stop_while_publishing(path: Path) -> None:
+        if stopped == "after the rename":
+            real_publish(path)
+        raise KeyboardInterrupt
+
+    resumed = tmp_path / f"resumed{suffix}"
+    monkeypatch.setattr(runner, "_publish", stop_while_publishing)
+    with pytest.raises(KeyboardInterrupt):
+        score_file(options(source, output=str(resumed)), toy_model)
+    assert resumed.exists() == (stopped == "after the rename")
+    monkeypatch.setattr(runner, "_publish", real_publish)
+    summary = score_file(options(source, output=str(resumed), resume=True), toy_model)
+    assert summary.rows == 40 and summary.stance_counts == score_file(options(source), toy_model).stance_counts
+    if suffix == ".parquet":
+        assert pd.read_parquet(resumed).equals(pd.read_parquet(clean))
+    else:
+        assert resumed.read_bytes() == clean.read_bytes()
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith("resumed") and p != resumed]
+    assert leftovers == []
+
+
 def test_resume_without_checkpoint_starts_over(toy_model: StanceModel, tmp_path: Path) -> None:
     source = write_csv(tmp_path / "in.csv", many_rows(10))
     summary = score_file(options(source, resume=True), toy_model)

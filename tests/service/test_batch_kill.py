@@ -68,7 +68,9 @@ def test_random_kills_then_resume_give_the_clean_output(toy_model_dir: Path, tmp
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         kills += 1
-        assert not resumed.exists(), "a killed run left a file that looks complete"
+        if resumed.exists():
+            # Killed after the rename, while cleaning up: the output must then be the whole of it.
+            assert resumed.stat().st_size == clean.stat().st_size, "a killed run left a file that looks complete"
     assert score(source, resumed, toy_model_dir, resume=True).wait(timeout=300) == 0
     assert kills >= 1
     if suffix == ".parquet":
