@@ -25,7 +25,7 @@ from model.textnorm import fold, is_word_char
 
 TERMS_FILE = "terms.toml"
 TARGETS_FILE = "targets.toml"
-_ENTRY_KEYS = {"id", "category", "patterns", "neutral", "target", "not_loaded", "not_loaded_near", "note"}
+_ENTRY_KEYS = {"id", "category", "patterns", "neutral", "target", "serves", "not_loaded", "not_loaded_near", "note"}
 _ID_RE = re.compile(r"^[a-z0-9_]+$")
 
 
@@ -38,6 +38,10 @@ class Entry:
     patterns: tuple[str, ...]
     neutral: tuple[str, ...]
     target: str = ""
+    # The side whose vocabulary the term is ("Russophobia", "liberation" serve Russia; "orcs"
+    # serves Ukraine): a label is never aimed at the side it serves, and a euphemism
+    # glorifies it.
+    serves: str = ""
     not_loaded: tuple[str, ...] = ()
     not_loaded_near: tuple[str, ...] = ()
     note: str = ""
@@ -50,6 +54,7 @@ class Entry:
             "patterns": list(self.patterns),
             "neutral": list(self.neutral),
             "target": self.target,
+            "serves": self.serves,
             "not_loaded": list(self.not_loaded),
             "not_loaded_near": list(self.not_loaded_near),
             "note": self.note,
@@ -194,6 +199,8 @@ class Lexicon:
                     )
             if entry.target and entry.target not in self.targets.names:
                 problems.append(f"entry {entry.id!r}: fixed target {entry.target!r} is not a target of {TARGETS_FILE}")
+            if entry.serves and entry.serves not in self.targets.names:
+                problems.append(f"entry {entry.id!r}: 'serves' {entry.serves!r} is not a target of {TARGETS_FILE}")
         return problems
 
     def as_dict(self) -> dict[str, Any]:
@@ -240,15 +247,17 @@ def _parse_entry(path: Path, position: int, table: dict[str, Any]) -> Entry:
     if not lists["neutral"]:
         raise LexiconError(f"{where}: 'neutral' is empty. Give at least one neutral alternative.")
     target = table.get("target", "")
+    serves = table.get("serves", "")
     note = table.get("note", "")
-    if not isinstance(target, str) or not isinstance(note, str):
-        raise LexiconError(f"{where}: 'target' and 'note' must be strings.")
+    if not all(isinstance(value, str) for value in (target, serves, note)):
+        raise LexiconError(f"{where}: 'target', 'serves' and 'note' must be strings.")
     return Entry(
         id=entry_id,
         category=category,
         patterns=tuple(lists["patterns"]),
         neutral=tuple(lists["neutral"]),
         target=target,
+        serves=serves,
         not_loaded=tuple(lists["not_loaded"]),
         not_loaded_near=tuple(lists["not_loaded_near"]),
         note=note,

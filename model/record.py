@@ -6,6 +6,7 @@ what each holds.
 
 from __future__ import annotations
 
+import re
 from typing import Any, NotRequired, TypedDict
 
 from model.labels import Category, Voice
@@ -13,6 +14,18 @@ from model.lexicon import Lexicon, Match
 from model.targets import TargetTable
 from model.textnorm import fold
 from model.voice import Quote, SentenceVoice, span_voice
+
+# "X calls Y a 'T'", "described Y as T", "portrays Y as a T": the label is aimed at Y, and at
+# nothing named elsewhere in the clause (annotation guide 5, the meta sense).
+_NAMING_FRAME = re.compile(
+    r"\b(?:call(?:s|ed|ing)?|describ(?:e|es|ed|ing)|portray(?:s|ed|ing)?|refer(?:s|red|ring)? to|"
+    r"brand(?:s|ed|ing)?|label(?:s|led|ed|ling)?|dub(?:s|bed|bing)?|dismiss(?:es|ed|ing)?)\s+"
+    r"(?!as\s)(?P<named>(?:(?!\bas\b)(?:[^\"'“”‘’«».;:!?,]|(?<=\w)['’](?=s\b|\s))){1,60}?)\s+(?:as\s+)?(?:(?:a|an|the)\s+)?[\"'“‘«]?\s*$"
+)
+
+# "call him a 'dictator'", "calls a 'usurper'": no object that names anyone; the clause may
+# ("Opponents of Lukashenko", "Putin, whom the opposition calls ...").
+_NAMES_NO_ONE = frozenset("a an the him her it them this that these those us you".split())
 
 
 class HeadResult(TypedDict):
@@ -66,13 +79,17 @@ def loaded_terms(
     for match in lexicon.find(text):
         voice, speaker = span_voice(match.start + offset, sentence, quotes)
         target = match.target
-        # A euphemism's nearest name is usually its victim ("Ukrainian fighters were
-        # neutralised"), not the side it serves, so euphemisms take no target from the clause.
-        if not target and match.entry.category is not Category.EUPHEMISM:
+        if not target:
             if clause is None:
                 lowered = fold(text)
                 clause = (lowered, lexicon.targets.aliases_in(lowered))
-            target = _clause_target(lexicon.targets, clause, match, quotes, offset, speaker)
+            served = match.entry.serves
+            if match.entry.category is Category.EUPHEMISM:
+                # A euphemism glorifies the side it serves; its nearest name is usually its
+                # victim ("Ukrainian fighters were neutralised"), so the clause is not read.
+                target = served if served and any(name == served for _, _, name in clause[1]) else ""
+            else:
+                target = _clause_target(lexicon.targets, clause, match, quotes, offset, speaker, served)
         terms.append(
             {
                 "term": text[match.start : match.end],
@@ -95,10 +112,18 @@ def _clause_target(
     quotes: list[Quote],
     offset: int,
     speaker: str,
+    served: str,
 ) -> str:
     """The nearest side named in the term's quotation, else its clause; never its own speaker,
-    and, outside a quotation, never a name inside one (the author's label is not aimed there)."""
-    lowered, aliases = clause
+    never the side the term serves ("accused Warsaw of Russophobia after the Russian consulate
+    closed" is aimed at Poland), and, outside a quotation, never a name inside one (the
+    author's label is not aimed there)."""
+    lowered, every_alias = clause
+    aliases = [alias for alias in every_alias if alias[2] != served] if served else every_alias
+    frame = _NAMING_FRAME.search(lowered, max(0, match.start - 120), match.start)
+    if frame is not None and frame.group("named") not in _NAMES_NO_ONE:
+        named = [name for start, end, name in aliases if frame.start("named") <= start and end <= frame.end("named")]
+        return named[-1] if named else ""
     quote = next((q for q in quotes if q.start <= match.start + offset < q.end), None)
     excluded = [] if quote is not None else [(q.start - offset, q.end - offset) for q in quotes]
     if speaker:

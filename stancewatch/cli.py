@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     service_cli.register(subparsers, ensure_default_model)
-    training_cli.register(subparsers)
+    training_cli.register(subparsers, ensure_default_model)
     return parser
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,9 @@ GOLD_FILE = EVAL_DIR / "loaded_terms_gold.jsonl"
 FRAMING_CORPORA = {"basil": evaluate_basil, "babe": evaluate_babe}
 
 
-def register(subparsers: Any) -> None:
-    """Add the training verbs to the ``stancewatch`` parser."""
+def register(subparsers: Any, ensure_model: Callable[[Path], Path]) -> None:
+    """Add the training verbs to the ``stancewatch`` parser; ``evaluate`` builds the default
+    model on first use through ``ensure_model``."""
     parser = subparsers.add_parser("train", help="train a model from labelled statements")
     parser.add_argument(
         "--data",
@@ -66,7 +68,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR)
     parser.add_argument("--corpora-dir", type=Path, default=DEFAULT_CORPORA_DIR)
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
-    parser.set_defaults(handler=run_evaluate)
+    parser.set_defaults(handler=lambda args: run_evaluate(args, ensure_model))
 
     parser = subparsers.add_parser("convert", help="write a real corpus in the training schema")
     parser.add_argument("corpus", choices=["ruw"])
@@ -95,8 +97,8 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_evaluate(args: argparse.Namespace) -> int:
-    model = StanceModel.load(args.model)
+def run_evaluate(args: argparse.Namespace, ensure_model: Callable[[Path], Path]) -> int:
+    model = StanceModel.load(ensure_model(args.model))
     result: dict[str, Any]
     if args.gold:
         result = evaluate_gold(model, read_gold(args.gold))
