@@ -44,6 +44,7 @@ def main() -> None:
         ("words 1-2", {"ngram_max": 2}),
         ("words 1-2, side tokens (default)", {"ngram_max": 2, "preprocessor": sides}),
         ("words 1-3, side tokens", {"ngram_max": 3, "preprocessor": sides}),
+        ("words 1-2 + chars 2-5, side tokens", {"ngram_max": 2, "preprocessor": sides, "features": "words+chars"}),
     ):
         pipeline = build_pipeline(C=8.0, **settings)  # type: ignore[arg-type]
         pipeline.fit(train["text"].tolist(), head_matrix(train), heads__groups=train["source"].to_numpy())

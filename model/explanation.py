@@ -43,12 +43,14 @@ def explain(
     -------
     list of dict
         ``{"feature", "weight", "spans"}`` sorted by weight, strongest first; ``spans`` are
-        ``[start, end]`` offsets of each occurrence of the n-gram in ``text``.
+        ``[start, end]`` offsets of each occurrence of the n-gram in ``text``. Features named
+        ``""`` in ``feature_names`` are never shown.
     """
     indices = row.indices
     if indices.size == 0:
         return []
     pushes = row.data * coefficients[class_index, indices]
+    pushes[feature_names[indices] == ""] = 0.0  # character n-grams: no words to show
     order = np.argsort(-pushes)[:top]
     tokens = token_spans(text)
     words = [token for token, _, _ in tokens]

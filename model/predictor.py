@@ -17,7 +17,7 @@ from scipy import sparse
 from sklearn.pipeline import Pipeline
 
 from model import artifact
-from model.classifier import CompiledFeatures, MultiHeadClassifier
+from model.classifier import CompiledFeatures, MultiHeadClassifier, word_feature_names
 from model.exceptions import InputError
 from model.explanation import centred_coefficients, explain
 from model.labels import HEADS, TARGET_HEADS
@@ -32,7 +32,8 @@ class StanceModel:
     Parameters
     ----------
     pipeline : sklearn.pipeline.Pipeline
-        Steps ``features`` (a TF-IDF vectorizer) and ``heads`` (:class:`MultiHeadClassifier`).
+        Steps ``features`` (a TF-IDF vectorizer, or a union of them) and ``heads``
+        (:class:`MultiHeadClassifier`).
     lexicon : Lexicon
         The loaded-term lexicon.
     metadata : dict
@@ -170,7 +171,7 @@ class StanceModel:
     def explain(self, text: str, row: sparse.csr_matrix, stance: str) -> list[dict[str, Any]]:
         """The n-grams that pushed the stance head toward ``stance`` most."""
         if self._feature_names is None or self._coefficients is None:
-            self._feature_names = self.vectorizer.get_feature_names_out()
+            self._feature_names = word_feature_names(self.vectorizer)
             self._coefficients = [centred_coefficients(m.coef_) for m in self.heads.linear_models()]
         stance_index = list(self.heads.heads).index("stance")
         classes = list(self.heads.classes_[stance_index])

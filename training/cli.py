@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from model.classifier import FEATURE_SETS
+from model.exceptions import DataError
 from model.lexicon import Lexicon
 from model.locations import CORPUS_DIR, DEFAULT_MODEL_DIR, EVAL_DIR, LEXICON_DIR
 from model.predictor import StanceModel
@@ -44,6 +46,20 @@ def register(subparsers: Any, ensure_model: Callable[[Path], Path]) -> None:
     parser.add_argument("--no-search", action="store_true", help="skip the hyper-parameter search")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=1, help="processes for the search")
+    parser.add_argument(
+        "--features",
+        choices=FEATURE_SETS,
+        default="words",
+        help="words: word n-grams (the default model); words+chars: with character n-grams, "
+        "better on social media, larger and slower",
+    )
+    parser.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="PATH=FACTOR",
+        help="weigh the rows of one --data path (file or folder) by FACTOR, e.g. data/corpus=0.3; repeatable",
+    )
     parser.set_defaults(handler=run_train)
 
     parser = subparsers.add_parser("evaluate", help="score a model on labelled data or a real corpus")
@@ -92,9 +108,24 @@ def run_train(args: argparse.Namespace) -> int:
         run_search=not args.no_search,
         seed=args.seed,
         n_jobs=args.jobs,
+        features=args.features,
+        weights=_parse_weights(args.weight),
     )
     print(directory)
     return 0
+
+
+def _parse_weights(items: list[str]) -> dict[Path, float]:
+    weights = {}
+    for item in items:
+        path, _, factor = item.rpartition("=")
+        try:
+            weights[Path(path)] = float(factor)
+        except ValueError:
+            raise DataError(f"--weight {item!r}: write PATH=FACTOR, e.g. data/corpus=0.3.") from None
+        if not path:
+            raise DataError(f"--weight {item!r}: write PATH=FACTOR, e.g. data/corpus=0.3.")
+    return weights
 
 
 def run_evaluate(args: argparse.Namespace, ensure_model: Callable[[Path], Path]) -> int:

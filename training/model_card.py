@@ -49,6 +49,7 @@ def render_model_card(metadata: dict[str, Any]) -> str:
         f"- Stance labels in training: {data['label_counts'].get('stance', {})}",
         f"- Hyper-parameters by {metadata['search']['folds']}-fold cross-validation on the training rows "
         f"({metadata['search']['scoring']}): `{metadata['params']}`",
+        f"- Features: {metadata.get('features', 'words')} (TF-IDF; `stancewatch train --features`)",
         "",
         "## Metrics: our test split and the real corpora, side by side",
         "",

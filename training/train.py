@@ -72,9 +72,15 @@ def _fold_score(
     train_index: np.ndarray[Any, Any],
     test_index: np.ndarray[Any, Any],
     seed: int,
+    features: str,
+    weights: np.ndarray[Any, Any] | None,
 ) -> float:
-    pipeline = build_pipeline(**params, calibration="none", random_state=seed, preprocessor=preprocessor)
-    pipeline.fit(texts[train_index], labels[train_index])
+    pipeline = build_pipeline(
+        **params, calibration="none", random_state=seed, preprocessor=preprocessor, features=features
+    )
+    pipeline.fit(
+        texts[train_index], labels[train_index], heads__sample_weight=None if weights is None else weights[train_index]
+    )
     return mean_macro_f1(pipeline, texts[test_index], labels[test_index])
 
 
@@ -95,6 +101,8 @@ def search(
     n_jobs: int = 1,
     grid: dict[str, list[Any]] | None = None,
     preprocessor: Callable[[str], str] | None = None,
+    features: str = "words",
+    weights: np.ndarray[Any, Any] | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Choose hyper-parameters by stratified k-fold cross-validation on ``frame`` (training rows only).
 
@@ -115,7 +123,7 @@ def search(
     folds = list(StratifiedKFold(n_splits=SEARCH_FOLDS, shuffle=True, random_state=seed).split(texts, strata))
     points = list(ParameterGrid(grid or PARAM_GRID))
     scores = Parallel(n_jobs=n_jobs)(
-        delayed(_fold_score)(params, preprocessor, texts, labels, train_index, test_index, seed)
+        delayed(_fold_score)(params, preprocessor, texts, labels, train_index, test_index, seed, features, weights)
         for params in points
         for train_index, test_index in folds
     )
@@ -160,6 +168,8 @@ def train(
     run_search: bool = True,
     seed: int = 0,
     n_jobs: int = 1,
+    features: str = "words",
+    weights: dict[Path, float] | None = None,
 ) -> Path:
     """Train, evaluate and save a model directory; return its path.
 
@@ -177,6 +187,12 @@ def train(
         figures go into the metadata and model card.
     run_search : bool
         Choose hyper-parameters by cross-validation (else use :data:`DEFAULT_PARAMS`).
+    features : str
+        The feature set (:data:`model.classifier.FEATURE_SETS`): ``words`` for the default
+        model, ``words+chars`` for social-media text.
+    weights : dict of Path to float, optional
+        A sample weight for the rows of some of the ``data`` paths (files or folders); rows of
+        other paths weigh 1. The search, the fit and the calibration all use it.
     """
     from model.locations import DEFAULT_MODEL_DIR
 
@@ -193,19 +209,27 @@ def train(
                 f"The training rows label head {head!r} only with {sorted(present)}; every label of "
                 f"{list(labels)} needs examples. Add statements of the missing labels."
             )
+    row_weights = _row_weights(train_rows, weights) if weights else None
     lexicon = Lexicon.load(lexicon_dir)
     log.info("training on %d statements (%d held out) from %d files", len(train_rows), len(test_rows), len(files))
     # The sides' aliases become one token each: chosen over raw words on the real corpora (RUW
     # validation split, EUvsDisinfo, VoxCheck) by benchmarks/compare_features.py.
     sides = SideTokens.from_table(lexicon.targets)
     if run_search:
-        params, table = search(train_rows, seed=seed, n_jobs=n_jobs, preprocessor=sides)
+        params, table = search(
+            train_rows, seed=seed, n_jobs=n_jobs, preprocessor=sides, features=features, weights=row_weights
+        )
     else:
         params, table = dict(DEFAULT_PARAMS), []
     log.info("chosen parameters: %s", params)
-    pipeline = build_pipeline(**params, random_state=seed, preprocessor=sides)
+    pipeline = build_pipeline(**params, random_state=seed, preprocessor=sides, features=features)
     # Calibration folds hold out whole source files (batches of other genres and topics).
-    pipeline.fit(train_rows["text"].tolist(), head_matrix(train_rows), heads__groups=train_rows["source"].to_numpy())
+    pipeline.fit(
+        train_rows["text"].tolist(),
+        head_matrix(train_rows),
+        heads__groups=train_rows["source"].to_numpy(),
+        heads__sample_weight=row_weights,
+    )
 
     metrics: dict[str, Any] = {}
     model = StanceModel(pipeline, lexicon)
@@ -233,6 +257,8 @@ def train(
             "label_counts": {head: train_rows[head].value_counts().to_dict() for head in HEADS},
         },
         "params": params,
+        "features": features,
+        "weights": {str(path): factor for path, factor in (weights or {}).items()},
         "search": {
             "folds": SEARCH_FOLDS,
             "scoring": "mean macro-F1 over heads",
@@ -248,3 +274,17 @@ def train(
     artifact.save(out, pipeline, metadata, render_model_card(metadata), lexicon_dir)
     log.info("model saved to %s in %.1f s", out, time.perf_counter() - started)
     return out
+
+
+def _row_weights(rows: pd.DataFrame, weights: dict[Path, float]) -> np.ndarray[Any, Any]:
+    """One weight per row: the factor of the data path its file came from, else 1."""
+    by_file: dict[str, float] = {}
+    for path, factor in weights.items():
+        if not factor > 0:
+            raise DataError(f"The weight of {path} is {factor}; give a positive number (1 is the default).")
+        for file in data_files([path]):
+            by_file[file.name] = factor
+    unused = [str(path) for path in weights if not any(rows["source"].isin([f.name for f in data_files([path])]))]
+    if unused:
+        raise DataError(f"--weight names {unused}, which hold no training rows; name one of the --data paths.")
+    return rows["source"].map(by_file).fillna(1.0).to_numpy(dtype=np.float64)

@@ -23,6 +23,31 @@ def test_compiled_features_equal_the_vectorizer_on_the_corpus(toy_model: StanceM
     assert abs(compiled - reference).max() < 1e-6
 
 
+def test_words_and_characters_compile_and_explain_in_words(toy_model: StanceModel) -> None:
+    pipeline = build_pipeline(C=10.0, features="words+chars")
+    pipeline.fit([t for t, *_ in TOY_STATEMENTS], [list(row[1:]) for row in TOY_STATEMENTS])
+    texts = ODD_TEXTS + [t for t, *_ in TOY_STATEMENTS] + ["#StopNATOexpansion now", "natooo is a threat"]
+    union = pipeline.named_steps["features"]
+    compiled = CompiledFeatures(union)
+    assert compiled.supported
+    reference = union.transform(texts)
+    assert abs(compiled.transform(texts) - reference).max() < 1e-6
+    assert reference.shape[1] > len(union.transformer_list[0][1].vocabulary_)  # character columns exist
+    model = StanceModel(pipeline, toy_model.lexicon)
+    text = "NATO expansion threatens Russia and provokes the war"
+    [record] = model.predict([text], explain=True)
+    assert record["explanation"]
+    for item in record["explanation"]:
+        assert not item["feature"].startswith(("words__", "chars__")) and item["spans"]
+        for start, end in item["spans"]:
+            assert text[start:end].lower() == item["feature"]
+
+
+def test_unknown_feature_set_is_refused() -> None:
+    with pytest.raises(ValueError, match="words\\+chars"):
+        build_pipeline(features="letters")
+
+
 def test_fast_heads_equal_scikit_learn(toy_model: StanceModel) -> None:
     features = toy_model.vectorizer.transform([t for t, *_ in TOY_STATEMENTS] + ODD_TEXTS)
     fast = toy_model.heads.predict_proba(features)

@@ -111,3 +111,46 @@ def test_a_head_missing_a_label_is_refused(tmp_path: Path, toy_lexicon_dir: Path
         DataError, match=r"head 'stance' only with \['pro_nato', 'pro_russia'\].*neutral|missing labels"
     ):
         train([data], tmp_path / "m", toy_lexicon_dir, run_search=False)
+
+
+def test_weighted_data_counts_more_and_words_plus_chars_train(
+    tmp_path: Path, toy_lexicon_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(training, "PARAM_GRID", SMALL_GRID)
+    ours = write_toy_corpus(tmp_path / "ours.jsonl", test_every=1000)
+    # A user's file that labels the same statements the other way round: the weights decide.
+    theirs = tmp_path / "theirs.jsonl"
+    flipped = {"pro_russia": ("pro_nato", "favor", "against"), "pro_nato": ("pro_russia", "against", "favor")}
+    rows = [
+        {
+            "id": f"u{i}",
+            "text": text,
+            "stance": flipped[stance][0],
+            "nato": flipped[stance][1],
+            "russia": flipped[stance][2],
+        }
+        for i, (text, stance, _, _) in enumerate(TOY_STATEMENTS)
+        if stance in flipped
+    ]
+    theirs.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    probe = TOY_STATEMENTS[1][0]  # pro_russia in ours (twice, both training rows), pro_nato in theirs
+
+    def pro_nato_score(weight: float) -> float:
+        directory = train(
+            [ours, theirs],
+            tmp_path / f"w{weight}",
+            toy_lexicon_dir,
+            run_search=False,
+            weights={theirs: weight},
+            features="words+chars",
+        )
+        metadata = json.loads((directory / artifact.METADATA_FILE).read_text())
+        assert metadata["features"] == "words+chars"
+        [record] = StanceModel.load(directory).predict([probe])
+        return float(record["scores"]["pro_nato"])
+
+    assert pro_nato_score(5.0) > pro_nato_score(0.2)
+    with pytest.raises(DataError, match="positive"):
+        train([ours, theirs], tmp_path / "bad", toy_lexicon_dir, weights={theirs: 0.0})
+    with pytest.raises(DataError, match="no training rows"):
+        train([ours], tmp_path / "bad", toy_lexicon_dir, weights={theirs: 2.0})
