@@ -6,6 +6,7 @@ load is replaced while the other keeps answering; SIGTERM shuts down cleanly.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import shutil
@@ -74,12 +75,21 @@ def serve(toy_model_dir: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
         env={**os.environ, "STANCEWATCH_ACCESS_LOG": "false"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, so that no worker outlives the test
     )
-    wait_ready(port, process)
-    yield process, port
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+    try:
+        wait_ready(port, process)
+        yield process, port
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # workers orphaned by a killed supervisor
 
 
 def test_tampered_model_stops_start_up_with_a_clear_message(toy_model_dir: Path, tmp_path: Path) -> None:
