@@ -2,7 +2,8 @@
 
 Scores a generated CSV once cleanly, then again: each run is killed at a random moment and the
 next one resumes it, until twenty kills have landed; the finished file must be byte-identical to
-the clean run, and no killed run may leave a file at the output path.
+the clean run, and no killed run may leave an incomplete file at the output path (a run killed
+after its rename, while cleaning up, leaves the whole output).
 
     python benchmarks/kill_resume.py [--rows 200000] [--kills 20]
 """
@@ -67,7 +68,7 @@ def main() -> None:
     assert run(source, clean, model, resume=False).wait() == 0
     clean_seconds = time.monotonic() - started
     rng = random.Random(args.seed)
-    kills, looked_complete, runs = 0, 0, 0
+    kills, looked_complete, killed_after_rename, runs = 0, 0, 0, 0
     while kills < args.kills:
         process = run(source, resumed, model, resume=runs > 0)
         runs += 1
@@ -78,7 +79,11 @@ def main() -> None:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         kills += 1
-        looked_complete += resumed.exists()
+        if resumed.exists():
+            # Killed after the rename, while cleaning up: then the file must be the whole output.
+            finished = file_sha256(resumed) == file_sha256(clean)
+            killed_after_rename += finished
+            looked_complete += not finished
     while True:
         process = run(source, resumed, model, resume=True)
         runs += 1
@@ -87,7 +92,8 @@ def main() -> None:
     identical = file_sha256(resumed) == file_sha256(clean)
     print(
         f"kill/resume: {args.rows:,} rows, {kills} SIGKILLs at random points over {runs} runs; "
-        f"files that looked complete after a kill: {looked_complete}; final output "
+        f"incomplete files at the output path after a kill: {looked_complete}; kills after the rename "
+        f"(output already whole): {killed_after_rename}; final output "
         f"{'identical to' if identical else 'DIFFERENT from'} the clean run"
     )
     sys.exit(0 if identical and looked_complete == 0 else 1)
