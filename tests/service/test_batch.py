@@ -183,11 +183,23 @@ def test_stdin_to_stdout(
     assert rows[0][:2] == ["id", "text"] and len(rows) == 3 and rows[2][-1] == "empty text cell"
 
 
-def test_parallel_jobs_give_the_same_output(toy_model: StanceModel, toy_model_dir: Path, tmp_path: Path) -> None:
-    source = write_csv(tmp_path / "in.csv", many_rows(60))
-    score_file(options(source, output=str(tmp_path / "one.csv")), toy_model)
-    score_file(options(source, output=str(tmp_path / "two.csv"), jobs=2), toy_model, toy_model_dir)
-    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".jsonl", ".parquet"])
+@pytest.mark.parametrize("explain", [False, True])
+def test_parallel_jobs_give_the_same_output(
+    toy_model: StanceModel, toy_model_dir: Path, tmp_path: Path, suffix: str, explain: bool
+) -> None:
+    # Workers encode text output themselves: bad cells, quotes and non-ASCII must come out alike.
+    rows = [*many_rows(60), ["bad", "x", ""], ["q", "y", 'He said "Kyiv, now" – naïve?\nnew line']]
+    source = write_csv(tmp_path / "in.csv", rows)
+    one, two = tmp_path / f"one{suffix}", tmp_path / f"two{suffix}"
+    first = score_file(options(source, output=str(one), explain=explain), toy_model)
+    second = score_file(options(source, output=str(two), jobs=2, explain=explain), toy_model, toy_model_dir)
+    assert (first.rows, first.errors, first.stance_counts) == (second.rows, second.errors, second.stance_counts)
+    assert first.errors == 1
+    if suffix == ".parquet":
+        assert pd.read_parquet(one).equals(pd.read_parquet(two))
+    else:
+        assert one.read_bytes() == two.read_bytes()
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
