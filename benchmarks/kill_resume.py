@@ -1,7 +1,8 @@
 """Batch runs killed with SIGKILL at random points, then resumed, twenty times over.
 
 Scores a generated CSV once cleanly, then again: each run is killed at a random moment and the
-next one resumes it, until twenty kills have landed; the finished file must be byte-identical to
+next one resumes it (a run that finishes first is checked and a new cycle starts), until twenty
+kills have landed; every finished file must be byte-identical to
 the clean run, and no killed run may leave an incomplete file at the output path (a run killed
 after its rename, while cleaning up, leaves the whole output).
 
@@ -68,14 +69,20 @@ def main() -> None:
     assert run(source, clean, model, resume=False).wait() == 0
     clean_seconds = time.monotonic() - started
     rng = random.Random(args.seed)
-    kills, looked_complete, killed_after_rename, runs = 0, 0, 0, 0
+    kills, looked_complete, killed_after_rename, runs, different = 0, 0, 0, 0, 0
+    resume = False
     while kills < args.kills:
-        process = run(source, resumed, model, resume=runs > 0)
+        process = run(source, resumed, model, resume=resume)
         runs += 1
         # Each run restarts from its checkpoint; kill somewhere in its first stretch of work.
         time.sleep(rng.uniform(0.05, 0.35) * clean_seconds)
         if process.poll() is not None:
-            break
+            # The resumed run finished before its kill: check it, then start a new cycle.
+            different += process.returncode != 0 or file_sha256(resumed) != file_sha256(clean)
+            resumed.unlink(missing_ok=True)
+            resume = False
+            continue
+        resume = True
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         kills += 1
@@ -84,17 +91,19 @@ def main() -> None:
             finished = file_sha256(resumed) == file_sha256(clean)
             killed_after_rename += finished
             looked_complete += not finished
+    cycles = runs - kills + 1  # every finished run, and the last one below
     while True:
         process = run(source, resumed, model, resume=True)
         runs += 1
         if process.wait() == 0:
             break
-    identical = file_sha256(resumed) == file_sha256(clean)
+    identical = file_sha256(resumed) == file_sha256(clean) and different == 0
     print(
-        f"kill/resume: {args.rows:,} rows, {kills} SIGKILLs at random points over {runs} runs; "
+        f"kill/resume: {args.rows:,} rows, {kills} SIGKILLs at random points over {runs} runs "
+        f"({cycles} resumed to the end); "
         f"incomplete files at the output path after a kill: {looked_complete}; kills after the rename "
         f"(output already whole): {killed_after_rename}; final output "
-        f"{'identical to' if identical else 'DIFFERENT from'} the clean run"
+        f"{'identical to' if identical else 'DIFFERENT from'} the clean run, every time"
     )
     sys.exit(0 if identical and looked_complete == 0 else 1)
 
