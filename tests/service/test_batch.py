@@ -333,3 +333,9 @@ def test_dask_engine_gives_the_same_rows_and_labels(
     for column in ("stance", "nato", "russia", "voice", "speaker", "loaded_terms", "error"):
         assert distributed[column].tolist() == local[column].tolist(), column
     assert [float(v) for v in distributed["p_pro_russia"]] == pytest.approx([float(v) for v in local["p_pro_russia"]])
+
+
+def test_compact_json_cells_keep_undecodable_text() -> None:
+    assert scoring.compact_json([{"term": "régime", "start": 4}]) == '[{"term":"régime","start":4}]'
+    # A lone surrogate (an undecodable input byte kept by surrogateescape) falls back, not fails.
+    assert scoring.compact_json([{"term": "x\udcffy"}]) == '[{"term":"x\udcffy"}]'
