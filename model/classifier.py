@@ -32,7 +32,7 @@ TOKEN_PATTERN = r"(?u)\b\w[\w'’-]*\w\b|\b\w\b"  # noqa: S105 - a regular expre
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 # "words": word n-grams (the default model). "words+chars": word n-grams beside character
 # 2-5-grams within word boundaries, which read the spelling variants, hashtags and run-together
-# words of social media (RUW tweets), at several times the size and a third of the speed.
+# words of social media (RUW tweets), at about three times the size and a seventh of the speed (docs/performance.md).
 FEATURE_SETS = ("words", "words+chars")
 CHAR_NGRAMS = (2, 5)
 UNLABELLED = ""

@@ -120,11 +120,12 @@ def _parse_weights(items: list[str]) -> dict[Path, float]:
     for item in items:
         path, _, factor = item.rpartition("=")
         try:
-            weights[Path(path)] = float(factor)
+            value = float(factor)
         except ValueError:
-            raise DataError(f"--weight {item!r}: write PATH=FACTOR, e.g. data/corpus=0.3.") from None
-        if not path:
+            value = None
+        if not path or value is None:
             raise DataError(f"--weight {item!r}: write PATH=FACTOR, e.g. data/corpus=0.3.")
+        weights[Path(path)] = value
     return weights
 
 

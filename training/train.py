@@ -282,9 +282,8 @@ def _row_weights(rows: pd.DataFrame, weights: dict[Path, float]) -> np.ndarray[A
     for path, factor in weights.items():
         if not factor > 0:
             raise DataError(f"The weight of {path} is {factor}; give a positive number (1 is the default).")
-        for file in data_files([path]):
-            by_file[file.name] = factor
-    unused = [str(path) for path in weights if not any(rows["source"].isin([f.name for f in data_files([path])]))]
-    if unused:
-        raise DataError(f"--weight names {unused}, which hold no training rows; name one of the --data paths.")
+        names = {file.name for file in data_files([path])}
+        if not rows["source"].isin(names).any():
+            raise DataError(f"--weight names {path}, which holds no training rows; name one of the --data paths.")
+        by_file.update(dict.fromkeys(names, factor))
     return rows["source"].map(by_file).fillna(1.0).to_numpy(dtype=np.float64)
