@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Any
 
 from model.labels import HEADS, Voice
-from model.predictor import StanceModel, check_text
+from model.predictor import StanceModel, build_record, check_text
 from model.record import LoadedTerm, framing, loaded_terms
 from model.segmentation import split_sentences
 from model.voice import Quote, SentenceVoice, attribute_quotes, find_quotes, is_pronoun, sentence_voice
@@ -50,7 +50,7 @@ def _analyze_part(model: StanceModel, text: str) -> tuple[list[dict[str, Any]], 
             named.append(speaker)
         resolved_quotes.append(Quote(quote.start, quote.end, speaker))
     texts = [text[start:end] for start, end in sentences]
-    scores = model.score_rows(model.features.transform(texts))
+    head_results = model.head_results(model.features.transform(texts))
     records: list[dict[str, Any]] = []
     named = []
     for row, (start, end) in enumerate(sentences):
@@ -61,7 +61,7 @@ def _analyze_part(model: StanceModel, text: str) -> tuple[list[dict[str, Any]], 
         if speaker and speaker == voice.speaker and not is_pronoun(speaker):
             named.append(speaker)
         terms = loaded_terms(texts[row], model.lexicon, voice, resolved_quotes, offset=start)
-        record = dict(model.build_record(f"s{row}", scores[row], voice, terms, len(texts[row].split())))
+        record = dict(build_record(f"s{row}", head_results[row], voice, terms, len(texts[row].split())))
         record["start"], record["end"], record["text"] = start, end, texts[row]
         record["quotes"] = [
             {

@@ -6,6 +6,7 @@ or :func:`model.document.analyze_document`, so a scored row and an API response 
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,8 +23,26 @@ from model.exceptions import InputError
 from model.explanation import centred_coefficients, explain
 from model.labels import HEADS, TARGET_HEADS
 from model.lexicon import Lexicon
-from model.record import HeadResult, PredictionRecord, framing, loaded_terms
+from model.record import HeadResult, LoadedTerm, PredictionRecord, framing, loaded_terms
 from model.voice import SentenceVoice, attribute_quotes, find_quotes, sentence_voice
+
+
+def build_record(
+    identifier: str, heads: dict[str, HeadResult], voice: SentenceVoice, terms: list[LoadedTerm], words: int
+) -> PredictionRecord:
+    """The record of one statement from its head results, voice, loaded terms and word count."""
+    stance = heads["stance"]
+    return {
+        "id": identifier,
+        "stance": stance["label"],
+        "score": stance["score"],
+        "scores": stance["scores"],
+        "targets": {name: heads[name] for name in TARGET_HEADS},
+        "voice": voice.voice.value,
+        "speaker": voice.speaker,
+        "loaded_terms": terms,
+        "framing": framing(terms, words),
+    }
 
 
 class StanceModel:
@@ -65,7 +84,12 @@ class StanceModel:
     def load(cls, directory: Path) -> StanceModel:
         """Load a model directory (see :func:`model.artifact.load`)."""
         loaded = artifact.load(directory)
-        return cls(loaded.pipeline, loaded.lexicon, loaded.metadata)
+        model = cls(loaded.pipeline, loaded.lexicon, loaded.metadata)
+        # The model's hundred thousand objects live as long as the process: moved out of the
+        # garbage collector's reach, they are no longer scanned by every full collection
+        # (10% of the time of scoring a batch, measured by benchmarks/bench_batch.py).
+        gc.freeze()
+        return model
 
     @property
     def info(self) -> dict[str, Any]:
@@ -118,55 +142,44 @@ class StanceModel:
         if not texts:
             return []
         features = self.features.transform(texts)
-        rows = self.score_rows(features)
+        head_results = self.head_results(features)
         records = []
         for row, text in enumerate(texts):
             quotes = attribute_quotes(text, find_quotes(text))
             voice = sentence_voice(text, 0, len(text), quotes)
             terms = loaded_terms(text, self.lexicon, voice, quotes)
-            record = self.build_record(
-                str(ids[row]) if ids is not None else str(row), rows[row], voice, terms, len(text.split())
+            record = build_record(
+                str(ids[row]) if ids is not None else str(row), head_results[row], voice, terms, len(text.split())
             )
             if explain:
                 record["explanation"] = self.explain(text, features[row], record["stance"])
             records.append(record)
         return records
 
-    def build_record(
-        self,
-        identifier: str,
-        scores: dict[str, list[float]],
-        voice: SentenceVoice,
-        terms: list[Any],
-        words: int,
-    ) -> PredictionRecord:
-        """The record of one statement from its per-head scores (guide label order), voice and terms."""
-        results: dict[str, HeadResult] = {}
-        for name, (labels, _) in zip(self.heads.heads, self._label_orders, strict=True):
-            head_scores = scores[name]
-            best = head_scores.index(max(head_scores))
-            results[name] = {
-                "label": labels[best],
-                "score": head_scores[best],
-                "scores": dict(zip(labels, head_scores, strict=True)),
-            }
-        stance = results["stance"]
-        return {
-            "id": identifier,
-            "stance": stance["label"],
-            "score": stance["score"],
-            "scores": stance["scores"],
-            "targets": {name: results[name] for name in TARGET_HEADS},
-            "voice": voice.voice.value,
-            "speaker": voice.speaker,
-            "loaded_terms": terms,
-            "framing": framing(terms, words),
-        }
+    def head_results(self, features: sparse.csr_matrix) -> list[dict[str, HeadResult]]:
+        """Per statement, each head's label, its score and every label's score (guide order).
 
-    def score_rows(self, features: sparse.csr_matrix) -> list[dict[str, list[float]]]:
-        """Per statement, each head's scores in the guide's label order, as plain floats."""
-        tables = {name: table.tolist() for name, table in self.head_probabilities(features).items()}
-        return [{name: table[row] for name, table in tables.items()} for row in range(features.shape[0])]
+        Arg-max and conversion to Python floats run on whole arrays; what is left per
+        statement is building its dictionaries.
+        """
+        columns = []
+        for name, table in self.head_probabilities(features).items():
+            labels = HEADS[name]
+            best = table.argmax(axis=1)
+            columns.append(
+                (name, labels, table.tolist(), [labels[index] for index in best.tolist()], table.max(axis=1).tolist())
+            )
+        return [
+            {
+                name: {
+                    "label": best_labels[row],
+                    "score": best_scores[row],
+                    "scores": dict(zip(labels, scores[row], strict=True)),
+                }
+                for name, labels, scores, best_labels, best_scores in columns
+            }
+            for row in range(features.shape[0])
+        ]
 
     def explain(self, text: str, row: sparse.csr_matrix, stance: str) -> list[dict[str, Any]]:
         """The n-grams that pushed the stance head toward ``stance`` most."""

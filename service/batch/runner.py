@@ -1,7 +1,7 @@
 """``stancewatch score``: stream a file through the model in chunks, in order, losing nothing.
 
 - Memory is bounded: at most ``2 * jobs`` chunks are in flight, whatever the file size.
-- ``--jobs N`` scores chunks in N worker processes, each loading the model once; the parent
+- ``--jobs N`` scores chunks in N worker processes, each holding one copy of the model; the parent
   reads, writes and keeps the order.
 - Output goes to ``OUTPUT.partial`` and is renamed to ``OUTPUT`` only when complete. After every
   chunk the parent flushes and records a checkpoint (rows done, output bytes, report tallies) in
@@ -98,13 +98,23 @@ def default_output(input_path: str, output_format: str) -> str:
     return str(path.with_name(path.stem + ".scored" + extension))
 
 
-# Worker processes keep the model in this global: loaded once per process by the initializer.
+# Worker processes keep the model in this global, set once per process by the initializer.
 _worker_model: StanceModel | None = None
+# Workers are forked where that is safe (Linux): they start at once, with the parent's model
+# shared copy-on-write. Spawned workers (macOS, Windows) import scikit-learn and load the model
+# themselves, about 2 s each before their first row (measured by benchmarks/bench_batch.py).
+_FORK_WORKERS = sys.platform == "linux"
 
 
-def _init_worker(model_dir: str) -> None:
+class _Progress(tqdm):  # type: ignore[type-arg]
+    """A progress bar without tqdm's monitor thread: forking a process that runs threads is unsafe."""
+
+    monitor_interval = 0
+
+
+def _init_worker(model: StanceModel | str) -> None:
     global _worker_model
-    _worker_model = StanceModel.load(Path(model_dir))
+    _worker_model = model if isinstance(model, StanceModel) else StanceModel.load(Path(model))
 
 
 def _score_in_worker(texts: list[Any], explain: bool) -> dict[str, list[Any]]:
@@ -237,7 +247,7 @@ def _score(
         out = _FileOutput(Path(output), output_format, columns, options, reader, state)
     summary.resumed_from = skip
 
-    progress = tqdm(
+    progress = _Progress(
         total=reader.estimated_rows,
         initial=skip,
         unit="rows",
@@ -323,9 +333,10 @@ def _scored_chunks(
         for chunk in chunks:
             yield chunk, merge_errors(chunk, score_texts(model, texts_of(chunk), options.explain))
         return
-    context = get_context("spawn")
+    context = get_context("fork" if _FORK_WORKERS else "spawn")
+    shared: StanceModel | str = model if _FORK_WORKERS else str(model_dir)
     with ProcessPoolExecutor(
-        options.jobs, mp_context=context, initializer=_init_worker, initargs=(str(model_dir),)
+        options.jobs, mp_context=context, initializer=_init_worker, initargs=(shared,)
     ) as executor:
         pending: deque[tuple[Chunk, Future[dict[str, list[Any]]]]] = deque()
         try:

@@ -89,34 +89,36 @@ def compact_json(value: Any) -> str:
 
 def score_texts(model: StanceModel, texts: Sequence[Any], explain: bool = False) -> dict[str, list[Any]]:
     """The appended columns for ``texts``: one value per text, errors in the ``error`` column."""
-    columns = output_columns(explain)
-    result: dict[str, list[Any]] = {column: [None] * len(texts) for column in columns}
     errors = [cell_error(value) for value in texts]
-    result["error"] = errors
     valid = [position for position, error in enumerate(errors) if not error]
     records = model.predict([texts[position] for position in valid], explain=explain)
-    for position, record in zip(valid, records, strict=True):
-        scores = record["scores"]
-        nato, russia = record["targets"]["nato"], record["targets"]["russia"]
-        terms = record["loaded_terms"]
-        values = {
-            "stance": record["stance"],
-            "stance_score": record["score"],
-            "p_pro_russia": scores["pro_russia"],
-            "p_pro_nato": scores["pro_nato"],
-            "p_neutral": scores["neutral"],
-            "nato": nato["label"],
-            "nato_score": nato["score"],
-            "russia": russia["label"],
-            "russia_score": russia["score"],
-            "voice": record["voice"],
-            "speaker": record["speaker"],
-            "loaded_count": len(terms),
-            "loaded_terms": "|".join(term["term"] for term in terms),
-            "loaded_terms_json": compact_json(terms),
-        }
-        if explain:
-            values[EXPLANATION_COLUMN] = compact_json(record.get("explanation", []))
-        for column, value in values.items():
-            result[column][position] = value
-    return result
+    # Column by column over the records: a list comprehension per column is a third of the
+    # cost of a dictionary per row.
+    nato = [record["targets"]["nato"] for record in records]
+    russia = [record["targets"]["russia"] for record in records]
+    terms = [record["loaded_terms"] for record in records]
+    values: dict[str, list[Any]] = {
+        "stance": [record["stance"] for record in records],
+        "stance_score": [record["score"] for record in records],
+        **{f"p_{label}": [record["scores"][label] for record in records] for label in Stance},
+        "nato": [head["label"] for head in nato],
+        "nato_score": [head["score"] for head in nato],
+        "russia": [head["label"] for head in russia],
+        "russia_score": [head["score"] for head in russia],
+        "voice": [record["voice"] for record in records],
+        "speaker": [record["speaker"] for record in records],
+        "loaded_count": [len(spans) for spans in terms],
+        "loaded_terms": ["|".join(term["term"] for term in spans) for spans in terms],
+        "loaded_terms_json": [compact_json(spans) for spans in terms],
+    }
+    if explain:
+        values[EXPLANATION_COLUMN] = [compact_json(record.get("explanation", [])) for record in records]
+    if len(valid) < len(texts):
+        # Rows with an error keep their place, with empty prediction columns.
+        for column, scored in values.items():
+            spread: list[Any] = [None] * len(texts)
+            for position, value in zip(valid, scored, strict=True):
+                spread[position] = value
+            values[column] = spread
+    values["error"] = errors
+    return {column: values[column] for column in output_columns(explain)}

@@ -3,10 +3,13 @@ scikit-learn's own computations."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
-from model.classifier import CompiledFeatures, MultiHeadClassifier, build_pipeline
+from model.classifier import TOKEN_PATTERN, CompiledFeatures, MultiHeadClassifier, build_pipeline
 from model.locations import CORPUS_DIR
 from model.predictor import StanceModel
 from tests.conftest import TOY_STATEMENTS
@@ -21,6 +24,31 @@ def test_compiled_features_equal_the_vectorizer_on_the_corpus(toy_model: StanceM
     reference = toy_model.vectorizer.transform(texts)
     assert compiled.shape == reference.shape and compiled.dtype == reference.dtype
     assert abs(compiled - reference).max() < 1e-6
+
+
+EARLIER_TOKEN_PATTERN = r"(?u)\b\w[\w'’-]*\w\b|\b\w\b"  # the backtracking form models were built with
+
+
+def test_token_pattern_finds_the_tokens_of_the_earlier_pattern() -> None:
+    tricky = [
+        "don't stop, anti-NATO so-called 'operation' -- a-b c'- x- -y _z_ 9-11 'quoted' it’s rock’n’roll",
+        "a' 'a a-- --a ab''cd ef-'gh i’ j'-k -- ' ’ ‐ NATO's allies' Nazi-ish 42nd x_y",
+    ]
+    texts = tricky + load_labelled([CORPUS_DIR])["text"].tolist()
+    earlier, current = re.compile(EARLIER_TOKEN_PATTERN), re.compile(TOKEN_PATTERN)
+    for text in texts:
+        for variant in (text, text.lower()):
+            assert current.findall(variant) == earlier.findall(variant), variant
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 3), (2, 3)])
+def test_compiled_word_ngrams_equal_the_vectorizer_for_other_ranges(ngram_range: tuple[int, int]) -> None:
+    texts = [t for t, *_ in TOY_STATEMENTS]
+    vectorizer = TfidfVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=ngram_range, sublinear_tf=True).fit(texts)
+    compiled = CompiledFeatures(vectorizer)
+    assert compiled.word_ngrams == ngram_range  # the word path, not the analyzer's
+    checked = ODD_TEXTS + texts
+    assert abs(compiled.transform(checked) - vectorizer.transform(checked)).max() < 1e-6
 
 
 def test_words_and_characters_compile_and_explain_in_words(toy_model: StanceModel) -> None:

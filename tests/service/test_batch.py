@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import errno
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -183,12 +184,29 @@ def test_stdin_to_stdout(
     assert rows[0][:2] == ["id", "text"] and len(rows) == 3 and rows[2][-1] == "empty text cell"
 
 
+def test_parallel_jobs_to_a_pipe_write_every_byte_once(toy_model_dir: Path, tmp_path: Path) -> None:
+    # Forked workers inherit the parent's unwritten output buffers: none may be written twice.
+    source = write_csv(tmp_path / "in.csv", many_rows(40))
+    command = [str(Path(sys.executable).parent / "stancewatch"), "score", str(source), "-o", "-", "--format", "csv"]
+    outputs = [
+        subprocess.run(
+            [*command, "--model", str(toy_model_dir), "--chunk-size", "7", "--jobs", jobs],
+            capture_output=True,
+            check=True,
+            timeout=120,
+        ).stdout
+        for jobs in ("1", "2")
+    ]
+    assert outputs[0].count(b"id,outlet,text") == 1 and len(outputs[0].splitlines()) == 41
+    assert outputs[1] == outputs[0]
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".tsv", ".jsonl", ".parquet"])
 @pytest.mark.parametrize("explain", [False, True])
 def test_parallel_jobs_give_the_same_output(
     toy_model: StanceModel, toy_model_dir: Path, tmp_path: Path, suffix: str, explain: bool
 ) -> None:
-    # Workers encode text output themselves: bad cells, quotes and non-ASCII must come out alike.
+    # Bad cells, quotes, new lines and non-ASCII must come out alike from the workers.
     rows = [*many_rows(60), ["bad", "x", ""], ["q", "y", 'He said "Kyiv, now" – naïve?\nnew line']]
     source = write_csv(tmp_path / "in.csv", rows)
     one, two = tmp_path / f"one{suffix}", tmp_path / f"two{suffix}"
