@@ -143,50 +143,42 @@ class MultiHeadClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def predict_proba(self, X: Any) -> list[npt.NDArray[np.float64]]:
         """Probabilities per head: a list of ``(n_samples, n_classes)`` arrays, ``classes_`` order.
 
-        For multinomial heads with temperature scaling (or none) this computes
-        ``softmax(beta * (X @ coef.T + intercept))`` for all heads in one sparse product, which
-        is what scikit-learn computes, without its per-call validation: at one statement per
-        call that validation costs more than the arithmetic.
+        For multinomial heads of one width with temperature scaling (or none) this computes
+        ``softmax(beta * (X @ coef.T + intercept))`` for all heads in one sparse product and one
+        softmax, which is what scikit-learn computes, without its per-call validation: at one
+        statement per call that validation costs more than the arithmetic.
         """
         check_is_fitted(self, "estimators_")
         stacked = self._stacked()
         if stacked is None:
             return [np.asarray(estimator.predict_proba(X)) for estimator in self.estimators_]
-        weights, intercepts, betas, bounds = stacked
-        logits = np.asarray(X @ weights, dtype=np.float64) + intercepts
-        probabilities = []
-        for beta, (start, end) in zip(betas, bounds, strict=True):
-            head = beta * logits[:, start:end]
-            head -= head.max(axis=1, keepdims=True)
-            np.exp(head, out=head)
-            head /= head.sum(axis=1, keepdims=True)
-            probabilities.append(head)
-        return probabilities
+        weights, intercepts, width = stacked
+        logits = (np.asarray(X @ weights, dtype=np.float64) + intercepts).reshape(X.shape[0], -1, width)
+        logits -= logits.max(axis=2, keepdims=True)
+        np.exp(logits, out=logits)
+        logits /= logits.sum(axis=2, keepdims=True)
+        return [logits[:, head, :] for head in range(logits.shape[1])]
 
-    def _stacked(self) -> tuple[Any, npt.NDArray[np.float64], list[float], list[tuple[int, int]]] | None:
-        """All heads' weights side by side (computed once, not pickled), or None if a head
-        needs scikit-learn's own predict_proba (sigmoid or isotonic calibration, binary heads)."""
+    def _stacked(self) -> tuple[Any, npt.NDArray[np.float64], int] | None:
+        """All heads' weights side by side, each scaled by its temperature (computed once, not
+        pickled), and their common width; None if a head needs scikit-learn's own predict_proba
+        (sigmoid or isotonic calibration, binary heads, heads of different widths)."""
         cached = self.__dict__.get("_stacked_cache", False)
         if cached is not False:
             return cached  # type: ignore[no-any-return]
-        columns, intercepts, betas, bounds = [], [], [], []
+        columns, intercepts = [], []
         result: Any = None
-        if self.calibration in {"temperature", "none"}:
-            start = 0
+        widths = {model.coef_.shape[0] for model in self.linear_models()}
+        if self.calibration in {"temperature", "none"} and len(widths) == 1 and min(widths) >= 3:
             for estimator, model in zip(self.estimators_, self.linear_models(), strict=True):
-                if model.coef_.shape[0] < 3:
-                    break
-                columns.append(model.coef_.T)
-                intercepts.append(model.intercept_)
-                betas.append(
+                beta = (
                     float(estimator.calibrated_classifiers_[0].calibrators[0].beta_)
                     if isinstance(estimator, CalibratedClassifierCV)
                     else 1.0
                 )
-                bounds.append((start, start + model.coef_.shape[0]))
-                start += model.coef_.shape[0]
-            else:
-                result = (np.ascontiguousarray(np.hstack(columns)), np.concatenate(intercepts), betas, bounds)
+                columns.append(beta * model.coef_.T)
+                intercepts.append(beta * model.intercept_)
+            result = (np.ascontiguousarray(np.hstack(columns)), np.concatenate(intercepts), widths.pop())
         self.__dict__["_stacked_cache"] = result
         return result  # type: ignore[no-any-return]
 
