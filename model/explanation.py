@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from model.classifier import TOKEN_RE
+from model.textnorm import fold
 
 
 def centred_coefficients(coef: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -24,20 +24,19 @@ def centred_coefficients(coef: npt.NDArray[np.float64]) -> npt.NDArray[np.float6
     return centred
 
 
-def token_spans(text: str) -> list[tuple[str, int, int]]:
-    """Tokens as the vectorizer sees them (lowercased), with their offsets in ``text``."""
-    return [(m.group().lower(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
-
-
 def explain(
     text: str,
-    row: sparse.csr_matrix,
+    indices: npt.NDArray[np.int32],
+    values: npt.NDArray[Any],
     coefficients: npt.NDArray[np.float64],
     class_index: int,
     feature_names: npt.NDArray[Any],
     top: int = 5,
 ) -> list[dict[str, Any]]:
     """The ``top`` features that pushed ``text`` toward class ``class_index`` most.
+
+    ``indices`` and ``values`` are the text's row of the feature matrix (its non-zero columns
+    and their values).
 
     Returns
     -------
@@ -46,14 +45,18 @@ def explain(
         ``[start, end]`` offsets of each occurrence of the n-gram in ``text``. Features named
         ``""`` in ``feature_names`` are never shown.
     """
-    indices = row.indices
     if indices.size == 0:
         return []
-    pushes = row.data * coefficients[class_index, indices]
+    pushes = values * coefficients[class_index, indices]
     pushes[feature_names[indices] == ""] = 0.0  # character n-grams: no words to show
     order = np.argsort(-pushes)[:top]
-    tokens = token_spans(text)
-    words = [token for token, _, _ in tokens]
+    # Tokens of the text folded as the vectorizer folds it (length-preserving, so offsets hold),
+    # and where each word occurs: an n-gram is looked up from its first word.
+    matches = list(TOKEN_RE.finditer(fold(text)))
+    words = [match.group() for match in matches]
+    occurrences: dict[str, list[int]] = {}
+    for position, word in enumerate(words):
+        occurrences.setdefault(word, []).append(position)
     explanation = []
     for position in order:
         weight = float(pushes[position])
@@ -62,9 +65,9 @@ def explain(
         feature = str(feature_names[indices[position]])
         gram = feature.split(" ")
         spans = [
-            [tokens[i][1], tokens[i + len(gram) - 1][2]]
-            for i in range(len(words) - len(gram) + 1)
-            if words[i : i + len(gram)] == gram
+            [matches[first].start(), matches[first + len(gram) - 1].end()]
+            for first in occurrences.get(gram[0], [])
+            if words[first : first + len(gram)] == gram
         ]
         explanation.append({"feature": feature, "weight": round(weight, 4), "spans": spans})
     return explanation

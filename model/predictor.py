@@ -152,7 +152,7 @@ class StanceModel:
                 str(ids[row]) if ids is not None else str(row), head_results[row], voice, terms, len(text.split())
             )
             if explain:
-                record["explanation"] = self.explain(text, features[row], record["stance"])
+                record["explanation"] = self.explain(text, features, row, record["stance"])
             records.append(record)
         return records
 
@@ -181,14 +181,24 @@ class StanceModel:
             for row in range(features.shape[0])
         ]
 
-    def explain(self, text: str, row: sparse.csr_matrix, stance: str) -> list[dict[str, Any]]:
-        """The n-grams that pushed the stance head toward ``stance`` most."""
+    def explain(self, text: str, features: sparse.csr_matrix, row: int, stance: str) -> list[dict[str, Any]]:
+        """The n-grams that pushed the stance head toward ``stance`` most, for ``features[row]``."""
         if self._feature_names is None or self._coefficients is None:
             self._feature_names = word_feature_names(self.vectorizer)
             self._coefficients = [centred_coefficients(m.coef_) for m in self.heads.linear_models()]
         stance_index = list(self.heads.heads).index("stance")
         classes = list(self.heads.classes_[stance_index])
-        return explain(text, row, self._coefficients[stance_index], classes.index(stance), self._feature_names)
+        # The row's columns and values read straight from the matrix: slicing a row out of a
+        # sparse matrix costs more than the explanation itself.
+        start, end = features.indptr[row], features.indptr[row + 1]
+        return explain(
+            text,
+            features.indices[start:end],
+            features.data[start:end],
+            self._coefficients[stance_index],
+            classes.index(stance),
+            self._feature_names,
+        )
 
 
 # Unicode's White_Space characters, spelled out: the API schema uses the same class in its

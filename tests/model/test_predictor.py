@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from model.exceptions import InputError
+from model.explanation import explain
 from model.labels import HEADS
 from model.predictor import StanceModel
 
@@ -89,3 +91,15 @@ def test_explanation_only_when_asked_with_spans_into_the_text(toy_model: StanceM
 
 def test_empty_input_gives_empty_output(toy_model: StanceModel) -> None:
     assert toy_model.predict([]) == []
+
+
+def test_explanation_spans_are_found_in_text_folded_as_the_vectorizer_folds_it() -> None:
+    # The vocabulary holds "helsinki's" (curly apostrophes folded to straight ones); the text
+    # keeps its curly apostrophe, and the span still points at it.
+    text = "Kremlin calls Helsinki’s bid a mistake; Helsinki’s answer came fast"
+    names = np.array(["helsinki's", "bid", "mistake", ""], dtype=object)
+    coefficients = np.array([[0.5, 0.3, -0.2, 0.9]])
+    found = explain(text, np.array([0, 1, 2, 3]), np.array([1.0, 1.0, 1.0, 1.0]), coefficients, 0, names)
+    assert [item["feature"] for item in found] == ["helsinki's", "bid"]  # no negative push, no nameless column
+    assert found[0]["spans"] == [[14, 24], [40, 50]] and text[14:24] == "Helsinki’s"
+    assert found[1]["spans"] == [[25, 28]]
