@@ -43,9 +43,11 @@ def main() -> None:
     floor = len(texts) / best_of(2, transform_only)
     heads = len(texts) / best_of(2, three_heads)
     full = len(texts) / best_of(2, full_records)
+    # One statement per call, as an API client sends it: the mean of 2,000 calls.
     started = time.perf_counter()
-    model.predict([texts[0]])
-    single_ms = (time.perf_counter() - started) * 1000
+    for text in texts[:2000]:
+        model.predict([text])
+    single_ms = (time.perf_counter() - started) / 2000 * 1000
     print(f"stance model benchmark: {len(texts):,} statements from the corpus, batches of {batch}, one core")
     print(
         table(
@@ -57,7 +59,7 @@ def main() -> None:
                     f"{heads / floor:.2f} x floor; target >= 10,000/s",
                 ),
                 ("full record (+ lexicon, voice)", f"{full:,.0f}/s", f"{full / floor:.2f} x floor"),
-                ("one statement, full record", f"{single_ms:.2f} ms", "latency of a single call"),
+                ("one statement, full record", f"{single_ms:.3f} ms", "mean of 2,000 single calls"),
                 ("model directory size", f"{size / 1e6:.1f} MB", "target < 20 MB"),
                 ("load time (best of 5)", f"{load_seconds * 1000:.0f} ms", "target < 1000 ms; includes hash checks"),
             ]
