@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from model.textnorm import fold
 from service.app import create_app
 from service.settings import Settings
 
@@ -53,8 +54,14 @@ def test_arbitrary_unicode_statements(client: TestClient, text: str) -> None:
     response = client.post("/v1/predict", json={"instances": [{"text": text}], "explain": True})
     check(response)
     if response.status_code == 200:
-        for term in response.json()["predictions"][0]["loaded_terms"]:
+        prediction = response.json()["predictions"][0]
+        for term in prediction["loaded_terms"]:
             assert text[term["start"] : term["end"]] == term["term"]
+        for item in prediction["explanation"]:
+            for start, end in item["spans"]:  # spans index the text as received
+                assert 0 <= start < end <= len(text)
+                words = item["feature"].split(" ")
+                assert fold(text[start:end]).startswith(words[0]) and fold(text[start:end]).endswith(words[-1])
 
 
 @FUZZ
