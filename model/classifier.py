@@ -239,8 +239,8 @@ class CompiledFeatures:
             and vectorizer.analyzer in {"word", "char_wb", "char"}
         )
         self.analyzer = vectorizer.build_analyzer()
-        # Word n-grams are counted here rather than by the analyzer: the same tokens and
-        # n-grams, generated and looked up in C-level iterators (a third of the time).
+        # Word n-grams are generated here rather than by the analyzer: the same tokens and
+        # n-grams, joined in C-level iterators (7 µs a statement to 4 µs).
         self.word_ngrams: tuple[int, int] | None = None
         if vectorizer.analyzer == "word" and vectorizer.tokenizer is None and vectorizer.stop_words is None:
             pattern = re.compile(vectorizer.token_pattern)

@@ -85,9 +85,9 @@ class StanceModel:
         """Load a model directory (see :func:`model.artifact.load`)."""
         loaded = artifact.load(directory)
         model = cls(loaded.pipeline, loaded.lexicon, loaded.metadata)
-        # The model's hundred thousand objects live as long as the process: moved out of the
-        # garbage collector's reach, they are no longer scanned by every full collection
-        # (10% of the time of scoring a batch, measured by benchmarks/bench_batch.py).
+        # The model's 130,000 objects live as long as the process: moved out of the garbage
+        # collector's reach, they are no longer scanned by every full collection (predict on
+        # chunks of 5,000 statements: 102 to 92 µs a statement, docs/performance.md).
         gc.freeze()
         return model
 

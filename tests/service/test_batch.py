@@ -184,6 +184,17 @@ def test_stdin_to_stdout(
     assert rows[0][:2] == ["id", "text"] and len(rows) == 3 and rows[2][-1] == "empty text cell"
 
 
+def test_spawned_workers_load_the_model_and_give_the_same_output(
+    toy_model: StanceModel, toy_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Where processes cannot be forked (macOS, Windows), each worker loads the model directory.
+    source = write_csv(tmp_path / "in.csv", many_rows(30))
+    score_file(options(source, output=str(tmp_path / "one.csv")), toy_model)
+    monkeypatch.setattr(runner, "_FORK_WORKERS", False)
+    score_file(options(source, output=str(tmp_path / "two.csv"), jobs=2), toy_model, toy_model_dir)
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+
+
 def test_parallel_jobs_to_a_pipe_write_every_byte_once(toy_model_dir: Path, tmp_path: Path) -> None:
     # Forked workers inherit the parent's unwritten output buffers: none may be written twice.
     source = write_csv(tmp_path / "in.csv", many_rows(40))
